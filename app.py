@@ -1,0 +1,68 @@
+"""Builds the Dash app and its shell; `python app.py` serves it on HOST:PORT.
+
+Assembles only: pages register themselves under pages/, data is read per visit by each page's
+layout function and callbacks. No scheduler here: jobs run in their own process.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import dash
+from dash import Dash, Input, Output, State, clientside_callback, html
+
+from components.i18n import current_lang
+from components.shell import LANG_SINK_ID, LANG_TOGGLE_ID, navbar
+
+app = Dash(
+    __name__,
+    use_pages=True,
+    title="Lawang Jabo",
+    update_title=None,
+    suppress_callback_exceptions=True,
+    serve_locally=True,
+)
+server = app.server
+
+
+def layout() -> html.Div:
+    lang = current_lang()
+    pages = sorted(dash.page_registry.values(), key=lambda p: 99 if p.get("order") is None else p["order"])
+    return html.Div(
+        [
+            navbar([p for p in pages if p.get("nav", True)], lang),
+            html.Main(dash.page_container, className="container-fluid px-3 px-lg-4 pb-4"),
+        ],
+        lang=lang,
+    )
+
+
+app.layout = layout
+
+# The language lives in a cookie so that every layout and callback of the visitor can read it
+# server-side; switching reloads the page so that every label is rendered in the new language.
+clientside_callback(
+    "function(n, lang){ return window.lawangJabo.toggleLang(n, lang); }",
+    Output(LANG_SINK_ID, "data"),
+    Input(LANG_TOGGLE_ID, "n_clicks"),
+    State(LANG_SINK_ID, "data"),
+    prevent_initial_call=True,
+)
+
+
+def main() -> int:
+    from config import ConfigError, get_settings
+
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    app.run(
+        host=settings.host, port=settings.port, debug=settings.debug, dev_tools_disable_version_check=True
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure builders of figures, cards, tables and the shell. No I/O, no SQL."""

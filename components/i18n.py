@@ -1,0 +1,213 @@
+"""Words and number/date formats in Bahasa Indonesia (first) and English.
+
+The language is a cookie ("lang") set by the navbar toggle; `current_lang()` reads it from the
+request being served, so layouts and callbacks of one visitor agree without a global.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from config import get_settings
+
+WIB = timezone(timedelta(hours=7), "WIB")
+LANGS = ("id", "en")
+_LOCALE = {"id": "id_ID", "en": "en_GB"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # shell
+    "app.title": ("Lawang Jabo", "Lawang Jabo"),
+    "app.subtitle": ("Command Center Kota Palembang", "Palembang City Command Center"),
+    "nav.ringkasan": ("Ringkasan", "Overview"),
+    "nav.statistik": ("Statistik Aduan", "Complaint Statistics"),
+    "nav.lang_toggle": ("English", "Bahasa Indonesia"),
+    "asof": ("Data per {when}", "Data as of {when}"),
+    "asof.none": ("Belum ada data", "No data yet"),
+    "asof.stale": (
+        "Data terakhir berumur {age}: periksa umpan e-Lapor",
+        "Latest data is {age} old: check the e-Lapor feed",
+    ),
+    "notfound.title": ("Halaman tidak ditemukan", "Page not found"),
+    "notfound.back": ("Kembali ke Ringkasan", "Back to the overview"),
+    # periods
+    "period": ("Periode", "Period"),
+    "period.days": ("{n} hari terakhir", "Last {n} days"),
+    "period.range": ("{start} s.d. {end}", "{start} to {end}"),
+    "period.vs": ("dibanding {start} s.d. {end}", "compared with {start} to {end}"),
+    # KPIs
+    "kpi.complaints": ("Aduan masuk", "Complaints received"),
+    "kpi.resolved_pct": ("Diselesaikan", "Resolved"),
+    "kpi.median_hours": ("Median waktu selesai", "Median time to resolve"),
+    "kpi.sla_pct": ("Kepatuhan SLA", "SLA compliance"),
+    "kpi.open_beyond_sla": ("Terbuka melewati SLA", "Open beyond SLA"),
+    "kpi.open_beyond_sla.note": ("per {when}", "as of {when}"),
+    "kpi.delta.none": ("tidak ada pembanding", "no comparison"),
+    "kpi.pts": ("poin", "pts"),
+    "unit.hours": ("{n} jam", "{n} h"),
+    "unit.days": ("{n} hari", "{n} days"),
+    # Ringkasan
+    "ringkasan.title": ("Ringkasan Kinerja Pengaduan", "Complaint Handling Overview"),
+    "ringkasan.worst_kec": (
+        "5 kecamatan dengan kepatuhan SLA terendah",
+        "5 kecamatan with the lowest SLA compliance",
+    ),
+    "ringkasan.worst_opd": (
+        "5 OPD dengan kepatuhan SLA terendah",
+        "5 agencies with the lowest SLA compliance",
+    ),
+    "ringkasan.attention": ("Perlu perhatian", "Needs attention"),
+    "ringkasan.attention.none": (
+        "Tidak ada yang perlu perhatian khusus pada periode ini.",
+        "Nothing needs special attention in this period.",
+    ),
+    "ringkasan.to_stats": ("Lihat rincian di Statistik Aduan", "See details in Complaint Statistics"),
+    "att.sla_low": ("{name}: kepatuhan SLA {value}", "{name}: SLA compliance {value}"),
+    "att.beyond_sla": (
+        "{name}: {value} aduan terbuka melewati SLA",
+        "{name}: {value} open complaints beyond SLA",
+    ),
+    "att.rise_kecamatan": (
+        "Kecamatan {name}: aduan naik {change} ({prev} → {value})",
+        "Kecamatan {name}: complaints up {change} ({prev} → {value})",
+    ),
+    "att.rise_category": (
+        "Kategori {name}: aduan naik {change} ({prev} → {value})",
+        "Category {name}: complaints up {change} ({prev} → {value})",
+    ),
+    # Statistik
+    "stat.title": ("Statistik Aduan", "Complaint Statistics"),
+    "stat.filters": ("Saring", "Filter"),
+    "stat.reset": ("Hapus saringan", "Clear filters"),
+    "stat.all": ("Semua", "All"),
+    "stat.bad_filter": (
+        "Saringan di alamat tidak dikenal dan diabaikan: {error}",
+        "A filter in the address is not known and was ignored: {error}",
+    ),
+    "stat.click_hint": (
+        "Klik batang kecamatan untuk menyaring halaman.",
+        "Click a kecamatan bar to filter the page.",
+    ),
+    "stat.per_kecamatan": ("Aduan per kecamatan", "Complaints per kecamatan"),
+    "stat.trend": ("Tren aduan", "Complaint trend"),
+    "stat.per_category": ("Per kategori", "By category"),
+    "stat.per_agency": ("Per OPD", "By agency"),
+    "stat.per_channel": ("Per kanal", "By channel"),
+    "stat.time_to_close": ("Sebaran waktu penyelesaian (hari)", "Time to resolve (days)"),
+    "stat.funnel": ("Alur penanganan", "Handling funnel"),
+    "stat.outcomes": ("Hasil akhir (ditutup ≠ diselesaikan)", "Outcomes (closed ≠ resolved)"),
+    "stat.table": ("Angka per kecamatan", "Figures per kecamatan"),
+    "stat.export": ("Unduh CSV", "Download CSV"),
+    "stat.weekly": ("Mingguan", "Weekly"),
+    "stat.daily": ("Harian", "Daily"),
+    "stat.empty": ("Tidak ada aduan untuk saringan ini.", "No complaints match these filters."),
+    # filter fields
+    "f.dates": ("Tanggal masuk", "Date received"),
+    "f.kecamatan": ("Kecamatan", "Kecamatan"),
+    "f.category": ("Kategori", "Category"),
+    "f.agency": ("OPD", "Agency"),
+    "f.channel": ("Kanal", "Channel"),
+    "f.report_type": ("Jenis laporan", "Report type"),
+    "f.status": ("Status", "Status"),
+    # columns
+    "col.name": ("Nama", "Name"),
+    "col.complaints": ("Aduan", "Complaints"),
+    "col.resolved": ("Selesai", "Resolved"),
+    "col.resolved_pct": ("% selesai", "% resolved"),
+    "col.median_hours": ("Median jam", "Median hours"),
+    "col.p90_hours": ("P90 jam", "P90 hours"),
+    "col.sla_pct": ("% SLA", "% SLA"),
+    "col.open": ("Terbuka", "Open"),
+    "col.open_beyond_sla": ("Lewat SLA", "Beyond SLA"),
+    "col.age": ("Umur {band} hari", "Age {band} days"),
+    "col.stage": ("Tahap", "Stage"),
+    # vocabularies
+    "channel.web": ("Situs web", "Website"),
+    "channel.sms1708": ("SMS 1708", "SMS 1708"),
+    "channel.app": ("Aplikasi", "Mobile app"),
+    "channel.sosmed": ("Media sosial", "Social media"),
+    "report_type.pengaduan": ("Pengaduan", "Complaint"),
+    "report_type.aspirasi": ("Aspirasi", "Aspiration"),
+    "report_type.permintaan_informasi": ("Permintaan informasi", "Information request"),
+    "status.baru": ("Baru", "New"),
+    "status.diverifikasi": ("Diverifikasi", "Verified"),
+    "status.diteruskan": ("Diteruskan ke OPD", "Forwarded to agency"),
+    "status.ditindaklanjuti": ("Ditindaklanjuti", "Being followed up"),
+    "status.selesai": ("Selesai", "Resolved"),
+    "status.ditutup": ("Ditutup", "Closed"),
+    "stage.diterima": ("Diterima", "Received"),
+    "stage.diverifikasi": ("Diverifikasi", "Verified"),
+    "stage.diteruskan": ("Diteruskan", "Forwarded"),
+    "stage.ditindaklanjuti": ("Ditindaklanjuti", "Followed up"),
+    "stage.selesai": ("Selesai", "Resolved"),
+    "outcome.selesai": ("Selesai (masalah diatasi)", "Resolved (fixed)"),
+    "outcome.bukan_wewenang": ("Bukan wewenang", "Not within authority"),
+    "outcome.dikembalikan": ("Dikembalikan", "Returned"),
+    "outcome.ditolak": ("Ditolak", "Rejected"),
+    "outcome.belum_selesai": ("Belum selesai", "Not yet closed"),
+}
+
+
+def current_lang() -> str:
+    """The visitor's language from the "lang" cookie, else the DEFAULT_LANG setting."""
+    try:
+        from flask import has_request_context, request
+
+        if has_request_context():
+            lang = request.cookies.get("lang")
+            if lang in LANGS:
+                return lang
+    except ImportError:  # pragma: no cover - flask always comes with dash
+        pass
+    return get_settings().default_lang
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The text for `key` in `lang`, with {params} filled; the key itself when unknown."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**params) if params else text
+
+
+def fmt_int(n: float | None, lang: str) -> str:
+    return "–" if n is None else format_decimal(round(n), locale=_LOCALE[lang])
+
+
+def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    return format_decimal(round(x, digits), format=f"#,##0.{'0' * digits}", locale=_LOCALE[lang])
+
+
+def fmt_pct(x: float | None, lang: str, digits: int = 1) -> str:
+    return "–" if x is None else f"{fmt_num(x, lang, digits)}%"
+
+
+def fmt_hours(h: float | None, lang: str) -> str:
+    """Hours as "n jam" below two days, else "n hari" with one decimal."""
+    if h is None:
+        return "–"
+    if h < 48:
+        return t("unit.hours", lang, n=fmt_num(h, lang))
+    return t("unit.days", lang, n=fmt_num(h / 24.0, lang))
+
+
+def fmt_date(d: date, lang: str, fmt: str = "d MMM yyyy") -> str:
+    return format_date(d, fmt, locale=_LOCALE[lang])
+
+
+def fmt_datetime_wib(moment: datetime | None, lang: str) -> str:
+    """An aware datetime shown in WIB, e.g. "29 Nov 2026 08.51 WIB"."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone(WIB)
+    return f"{format_datetime(local, 'd MMM yyyy HH.mm', locale=_LOCALE[lang])} WIB"
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's decimal-then-thousands separators for the language."""
+    return ",." if lang == "id" else ".,"

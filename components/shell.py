@@ -1,0 +1,63 @@
+"""The app shell: navbar with every page, the language toggle and the data's as-of time."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.i18n import t
+
+LANG_TOGGLE_ID = "shell-lang-toggle"
+LANG_SINK_ID = "shell-lang-sink"
+
+
+def navbar(pages: list[dict], lang: str) -> dbc.Navbar:
+    """Top bar: title, a link per page (registry order), and the language switch."""
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                t(p.get("label_key", ""), lang) if p.get("label_key") else p["name"],
+                href=p["relative_path"],
+                active="exact",
+                id=f"nav-{p['module'].split('.')[-1]}",
+            )
+        )
+        for p in pages
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [
+                        html.Span("Lawang Jabo", className="fw-bold me-2"),
+                        html.Small(t("app.subtitle", lang), className="text-white-50 d-none d-md-inline"),
+                    ],
+                    href="/",
+                ),
+                dbc.Nav(links, navbar=True, className="me-auto ms-3"),
+                dbc.Button(
+                    t("nav.lang_toggle", lang),
+                    id=LANG_TOGGLE_ID,
+                    color="light",
+                    outline=True,
+                    size="sm",
+                    n_clicks=0,
+                ),
+                dcc.Store(id=LANG_SINK_ID, data=lang),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="mb-3",
+    )
+
+
+def as_of_badge(when_text: str | None, lang: str, stale_age: str | None = None) -> html.Div:
+    """ "Data per ..." under each page title; red with a warning when the data is stale."""
+    if when_text is None:
+        return html.Div(t("asof.none", lang), className="asof text-danger")
+    children = [html.Span(t("asof", lang, when=when_text))]
+    if stale_age:
+        children.append(html.Span(" · " + t("asof.stale", lang, age=stale_age), className="fw-semibold"))
+    return html.Div(children, className="asof " + ("text-danger" if stale_age else "text-muted"))

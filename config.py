@@ -1,0 +1,153 @@
+"""One typed settings object, read from the environment (a `.env` file is allowed).
+
+Every setting is listed in README.md. A bad value stops the program at start with one line
+naming the setting and what is wrong (`ConfigError`), never a traceback deep in a request.
+Secrets may come from a file: `SECRET_KEY_FILE` wins over `SECRET_KEY` (healthchecks style).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+_DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    host: str
+    port: int
+    debug: bool
+    default_lang: str
+    cuti_bersama: tuple[date, ...]
+    secret_key: str = field(repr=False)
+    seed_complaints: int
+    tile_url: str
+    open_beyond_sla_warn: int
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _env(environ: dict[str, str], name: str, default: str) -> str:
+    value = environ.get(name)
+    return default if value is None or value.strip() == "" else value.strip()
+
+
+def _int(environ: dict[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = _env(environ, name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}: {value} is outside {lo}..{hi}")
+    return value
+
+
+def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
+    raw = _env(environ, name, "1" if default else "0").lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: expected true or false, got {raw!r}")
+
+
+def _dates(environ: dict[str, str], name: str) -> tuple[date, ...]:
+    raw = _env(environ, name, "")
+    out = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        try:
+            out.append(date.fromisoformat(part))
+        except ValueError:
+            raise ConfigError(f"{name}: {part!r} is not a date in YYYY-MM-DD form") from None
+    return tuple(sorted(out))
+
+
+def _writable_dir(name: str, raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_absolute():
+        path = ROOT / path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot create folder {path} ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"{name}: folder {path} is not writable")
+    return path
+
+
+def _database_url(environ: dict[str, str], data_dir: Path) -> str:
+    default = f"sqlite:///{data_dir / 'lawangjabo.db'}"
+    url = _env(environ, "DATABASE_URL", default)
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in _DB_SCHEMES:
+        raise ConfigError(
+            f"DATABASE_URL: unknown scheme {scheme or url!r} (expected one of {', '.join(_DB_SCHEMES)})"
+        )
+    if scheme == "postgresql":
+        # Only psycopg 3 is installed; name the driver so SQLAlchemy does not look for psycopg2.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme == "sqlite" and url not in ("sqlite://", "sqlite:///:memory:"):
+        db_path = Path(url.split(":///", 1)[1]) if ":///" in url else None
+        if db_path is not None:
+            _writable_dir(
+                "DATABASE_URL", str(db_path.parent if db_path.is_absolute() else ROOT / db_path.parent)
+            )
+    return url
+
+
+def _secret(environ: dict[str, str]) -> str:
+    path = _env(environ, "SECRET_KEY_FILE", "")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"SECRET_KEY_FILE: cannot read {path} ({exc.strerror})") from None
+    # A per-process random key is fine until logins exist; sessions then need a stable one.
+    return _env(environ, "SECRET_KEY", "") or secrets.token_hex(32)
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from `environ` (default: the process environment plus `.env`)."""
+    if environ is None:
+        from dotenv import dotenv_values
+
+        environ = {**{k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None}, **os.environ}
+    data_dir = _writable_dir("DATA_DIR", _env(environ, "DATA_DIR", "var"))
+    lang = _env(environ, "DEFAULT_LANG", "id")
+    if lang not in ("id", "en"):
+        raise ConfigError(f"DEFAULT_LANG: expected 'id' or 'en', got {lang!r}")
+    return Settings(
+        database_url=_database_url(environ, data_dir),
+        data_dir=data_dir,
+        host=_env(environ, "HOST", "127.0.0.1"),
+        port=_int(environ, "PORT", 8050, 1, 65535),
+        debug=_bool(environ, "DEBUG", False),
+        default_lang=lang,
+        cuti_bersama=_dates(environ, "CUTI_BERSAMA"),
+        secret_key=_secret(environ),
+        seed_complaints=_int(environ, "SEED_COMPLAINTS", 50_000, 0, 10_000_000),
+        tile_url=_env(environ, "TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        open_beyond_sla_warn=_int(environ, "ATTENTION_MIN_OPEN_BEYOND_SLA", 10, 0, 1_000_000),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load()
