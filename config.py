@@ -36,6 +36,16 @@ class Settings:
     seed_complaints: int
     tile_url: str
     open_beyond_sla_warn: int
+    elapor_url: str
+    elapor_token: str = field(repr=False)
+    elapor_timeout_s: float
+    elapor_page_size: int
+    elapor_max_retries: int
+    sync_interval_min: int
+    open311_url: str
+    open311_jurisdiction: str
+    reporter_hash_salt: str = field(repr=False)
+    elapor_sim_port: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -111,15 +121,33 @@ def _database_url(environ: dict[str, str], data_dir: Path) -> str:
     return url
 
 
-def _secret(environ: dict[str, str]) -> str:
-    path = _env(environ, "SECRET_KEY_FILE", "")
+def _file_secret(environ: dict[str, str], name: str, default: str) -> str:
+    """NAME_FILE (a path, wins) or NAME; secrets stay out of the process listing that way."""
+    path = _env(environ, f"{name}_FILE", "")
     if path:
         try:
             return Path(path).read_text().strip()
         except OSError as exc:
-            raise ConfigError(f"SECRET_KEY_FILE: cannot read {path} ({exc.strerror})") from None
-    # A per-process random key is fine until logins exist; sessions then need a stable one.
-    return _env(environ, "SECRET_KEY", "") or secrets.token_hex(32)
+            raise ConfigError(f"{name}_FILE: cannot read {path} ({exc.strerror})") from None
+    return _env(environ, name, "") or default
+
+
+def _float(environ: dict[str, str], name: str, default: float, lo: float, hi: float) -> float:
+    raw = _env(environ, name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}: {value} is outside {lo}..{hi}")
+    return value
+
+
+def _url(environ: dict[str, str], name: str, default: str) -> str:
+    raw = _env(environ, name, default)
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}: expected an http:// or https:// URL, got {raw!r}")
+    return raw.rstrip("/")
 
 
 def load(environ: dict[str, str] | None = None) -> Settings:
@@ -140,10 +168,22 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         debug=_bool(environ, "DEBUG", False),
         default_lang=lang,
         cuti_bersama=_dates(environ, "CUTI_BERSAMA"),
-        secret_key=_secret(environ),
+        # A per-process random key is fine until logins exist; sessions then need a stable one.
+        secret_key=_file_secret(environ, "SECRET_KEY", secrets.token_hex(32)),
         seed_complaints=_int(environ, "SEED_COMPLAINTS", 50_000, 0, 10_000_000),
         tile_url=_env(environ, "TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         open_beyond_sla_warn=_int(environ, "ATTENTION_MIN_OPEN_BEYOND_SLA", 10, 0, 1_000_000),
+        elapor_url=_url(environ, "ELAPOR_URL", "http://127.0.0.1:8062"),
+        elapor_token=_file_secret(environ, "ELAPOR_TOKEN", ""),
+        elapor_timeout_s=_float(environ, "ELAPOR_TIMEOUT_S", 10.0, 0.1, 300.0),
+        elapor_page_size=_int(environ, "ELAPOR_PAGE_SIZE", 500, 1, 10_000),
+        elapor_max_retries=_int(environ, "ELAPOR_MAX_RETRIES", 5, 0, 50),
+        sync_interval_min=_int(environ, "SYNC_INTERVAL_MIN", 5, 1, 1440),
+        open311_url=_url(environ, "OPEN311_URL", ""),
+        open311_jurisdiction=_env(environ, "OPEN311_JURISDICTION", ""),
+        # Without a configured salt, reporter hashes would not be comparable across restarts.
+        reporter_hash_salt=_file_secret(environ, "REPORTER_HASH_SALT", "lawang-jabo-demo-salt"),
+        elapor_sim_port=_int(environ, "ELAPOR_SIM_PORT", 8062, 1, 65535),
     )
 
 
