@@ -62,12 +62,12 @@ def kpi_cards(figures: dict, lang: str, note: dict[str, str] | None = None) -> d
     return dbc.Row(cols, className="g-3 mb-3")
 
 
-def attention_list(items: list[dict], lang: str) -> html.Div:
-    """The "perlu perhatian" items as a list group, danger first."""
+def attention_list(items: list[dict], lang: str, limit: int = 8) -> html.Div:
+    """The "perlu perhatian" items as a list group, danger first; the rest folded away."""
     if not items:
         return html.P(t("ringkasan.attention.none", lang), className="text-muted mb-0")
     rows = []
-    for i in items:
+    for i in items[:limit]:
         if i["kind"] == "sla_low":
             text = t("att.sla_low", lang, name=i["name"], value=fmt_pct(i["value"], lang))
         elif i["kind"] == "beyond_sla":
@@ -82,4 +82,9 @@ def attention_list(items: list[dict], lang: str) -> html.Div:
                 change=fmt_pct(i["change_pct"], lang),
             )
         rows.append(dbc.ListGroupItem(text, color=i["severity"], className="attention-item"))
+    rest = len(items) - limit
+    if rest > 0:
+        rows.append(
+            dbc.ListGroupItem(t("ringkasan.attention.more", lang, n=rest), className="text-muted small")
+        )
     return dbc.ListGroup(rows, flush=True)

@@ -163,7 +163,9 @@ def _to_filter(start: str | None, end: str | None, selected: list) -> Filter:
     [Input(field_id(P, name), "value") for name in SELECT_FIELDS],
     Input(f"{P}-freq", "value"),
 )
-def update(start, end, selected, freq):
+def update(start, end, *rest):
+    # Dash passes the list of inputs flattened: the selects in SELECT_FIELDS order, then freq.
+    *selected, freq = rest
     lang = current_lang()
     try:
         f = _to_filter(start, end, selected)

@@ -7,9 +7,12 @@ Definitions (README "Angka dan definisinya" repeats them for readers):
 - *SLA*: forwarded within 3 working days and a follow-up within 5 working days after that. A
   complaint is evaluated once it has a follow-up or its follow-up deadline has passed; reports
   rejected at verification (ditolak, never forwarded) are not evaluated.
-- *Backlog* figures (open, open beyond SLA, age bands) are taken at a moment: the end of the
-  period, or now when the period has not ended. They count every open complaint that matches
-  the non-date filters, whenever it came in: an overdue complaint from last year still counts.
+- Every figure is taken at a moment: the end of the period, or now when the period has not
+  ended ("resolved" means resolved by then). The previous period, for deltas, is taken at that
+  moment minus the period's length, so both had the same time to resolve their complaints.
+- *Backlog* figures (open, open beyond SLA, age bands) use the same moment. They count every
+  open complaint that matches the non-date filters, whenever it came in: an overdue complaint
+  from last year still counts.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, not_, or_, select
 
+from store.calendar import wib_day
 from store.filters import Filter, condition
 from store.models import Agency, Category, Complaint, Kecamatan
 from store.vocab import AGE_BANDS, RESOLVED_OUTCOME
@@ -50,17 +54,21 @@ def _resolved():
     return C.outcome == RESOLVED_OUTCOME
 
 
-def _sla_evaluated(now: datetime):
+def _resolved_by(at: datetime):
+    return and_(C.outcome == RESOLVED_OUTCOME, C.resolved_at <= at)
+
+
+def _sla_evaluated(at: datetime):
     rejected_unforwarded = and_(C.outcome == "ditolak", C.forwarded_at.is_(None))
     return and_(
         not_(rejected_unforwarded),
-        or_(C.first_response_at.isnot(None), C.response_due_at < now),
+        or_(C.first_response_at <= at, C.response_due_at < at),
     )
 
 
-def _sla_met():
+def _sla_met(at: datetime):
     return and_(
-        C.first_response_at.isnot(None),
+        C.first_response_at <= at,
         C.first_response_at <= C.response_due_at,
         C.forwarded_at <= C.forward_due_at,
     )
@@ -97,13 +105,14 @@ def _period_figures(engine: Engine, f: Filter, now: datetime) -> dict[str, Any]:
         row = conn.execute(
             select(
                 func.count(),
-                _count_if(_resolved()),
+                _count_if(_resolved_by(at)),
                 _count_if(_sla_evaluated(at)),
-                _count_if(and_(_sla_evaluated(at), _sla_met())),
+                _count_if(and_(_sla_evaluated(at), _sla_met(at))),
             ).where(cond)
         ).one()
         hours = np.array(
-            conn.execute(select(C.hours_to_resolve).where(cond, _resolved())).scalars().all(), dtype=float
+            conn.execute(select(C.hours_to_resolve).where(cond, _resolved_by(at))).scalars().all(),
+            dtype=float,
         )
         backlog = conn.execute(
             select(_count_if(_open_at(at)), _count_if(_beyond_sla_at(at))).where(
@@ -133,12 +142,20 @@ KPI_KEYS = ("complaints", "resolved_pct", "median_hours", "sla_pct", "open_beyon
 def kpis(engine: Engine, f: Filter, now: datetime | None = None) -> dict[str, Any]:
     """Headline figures for the period and the previous one of equal length, with deltas."""
     now = _now(now)
+    today = wib_day(now)
+    if f.start <= today < f.end:
+        # A period reaching into the future is compared over the days that have happened.
+        f = f.with_(end=today)
     cur = _period_figures(engine, f, now)
-    prev = _period_figures(engine, f.previous(), now)
+    # The previous period is judged as it stood the same number of days earlier: otherwise its
+    # complaints, having had more time, would always look better resolved than this period's.
+    prev = _period_figures(engine, f.previous(), now - timedelta(days=f.days))
     delta = {}
     for key in KPI_KEYS:
         a, b = cur[key], prev[key]
         delta[key] = None if a is None or b is None else round(a - b, 2)
+    cur["period"] = (f.start, f.end)
+    prev["period"] = (f.previous().start, f.previous().end)
     return {"current": cur, "previous": prev, "delta": delta}
 
 
@@ -194,14 +211,14 @@ def breakdown(
             select(
                 col,
                 func.count(),
-                _count_if(_resolved()),
+                _count_if(_resolved_by(at)),
                 _count_if(_sla_evaluated(at)),
-                _count_if(and_(_sla_evaluated(at), _sla_met())),
+                _count_if(and_(_sla_evaluated(at), _sla_met(at))),
             )
             .where(cond)
             .group_by(col)
         ).all()
-        hours = conn.execute(select(col, C.hours_to_resolve).where(cond, _resolved())).all()
+        hours = conn.execute(select(col, C.hours_to_resolve).where(cond, _resolved_by(at))).all()
         band_cols = []
         for label, lo, hi in AGE_BANDS:
             newer = C.created_at <= at - timedelta(days=lo)
@@ -350,8 +367,16 @@ def all_rows_for_baseline(engine: Engine) -> pd.DataFrame:
     """Every complaint's analytic columns in one frame: the naive baseline of bench/stats.py."""
     stmt = (
         select(
-            C.id, C.created_day, C.kecamatan_code, C.channel, C.status, C.outcome, C.hours_to_resolve,
-            C.first_response_at, C.response_due_at, Category.code.label("category"),
+            C.id,
+            C.created_day,
+            C.kecamatan_code,
+            C.channel,
+            C.status,
+            C.outcome,
+            C.hours_to_resolve,
+            C.first_response_at,
+            C.response_due_at,
+            Category.code.label("category"),
             Agency.code.label("agency"),
         )
         .outerjoin(Category, Category.id == C.category_id)

@@ -108,9 +108,24 @@ def test_kpis_for_the_period_and_the_previous_one(world):
                      "sla_pct": 0.0, "open_beyond_sla": 1}
 
 
-def test_backlog_is_taken_now_while_the_period_runs(world):
+def test_a_running_period_is_compared_over_the_days_that_happened(world):
     running = Filter(start=date(2026, 3, 1), end=date(2026, 3, 31))
-    assert kpis(world, running, now=NOW)["current"]["backlog_at"] == NOW
+    k = kpis(world, running, now=NOW)
+    assert k["current"]["backlog_at"] == NOW
+    assert k["current"]["period"] == (date(2026, 3, 1), date(2026, 3, 16))
+    assert k["previous"]["period"] == (date(2026, 2, 13), date(2026, 2, 28))
+    # The previous period is judged 16 days earlier: 28 Feb 12:00 WIB, after #7 was resolved.
+    assert k["previous"]["backlog_at"] == datetime(2026, 2, 28, 12, 0, tzinfo=WIB)
+    assert (k["previous"]["complaints"], k["previous"]["resolved"]) == (2, 1)
+
+
+def test_resolved_counts_only_what_was_resolved_by_the_moment(world):
+    # Judged at 13 Mar 12:00 WIB, #2 (resolved 14 Mar) is not yet resolved and #4 not yet overdue.
+    early = datetime(2026, 3, 13, 12, 0, tzinfo=WIB)
+    cur = kpis(world, Filter(start=date(2026, 3, 1), end=date(2026, 3, 13)), now=early)["current"]
+    assert (cur["complaints"], cur["resolved"], cur["median_hours"]) == (6, 1, 96.0)
+    # #2 answered 13 Mar 10:00, after its deadline: evaluated, not met; #4 due 14 Mar 00:00: pending.
+    assert (cur["sla_evaluated"], cur["sla_met"]) == (3, 2)
 
 
 def test_breakdown_per_kecamatan(world):
