@@ -58,8 +58,13 @@ def main() -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    # No reloader: a code change mid-request must not restart the server under a user (or a test).
     app.run(
-        host=settings.host, port=settings.port, debug=settings.debug, dev_tools_disable_version_check=True
+        host=settings.host,
+        port=settings.port,
+        debug=settings.debug,
+        use_reloader=False,
+        dev_tools_disable_version_check=True,
     )
     return 0
 

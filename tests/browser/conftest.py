@@ -1,0 +1,214 @@
+"""Real Chromium against a real `python app.py` on a seeded database of the configured back end.
+
+The server runs in DEBUG (Dash dev tools on) so callback errors and invalid props show up in the
+page, where the tests can see them; hot reload is off so no request polls in the background.
+DEBUG also starts Werkzeug's reloader: editing the app's modules during a run restarts the server
+and fails whichever test is talking to it at that moment.
+The browser sees only the app: map tiles get a blank image from a fake host, and any other
+request that leaves the machine is blocked and reported (the Command Center may run offline).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from store.db import make_engine
+from store.migrate import upgrade
+from tests.conftest import missing_tool, new_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+TILE_HOST = "tiles.lawangjabo.test"
+SERVER_START_TIMEOUT_S = 120
+# 1x1 transparent PNG, served for every map tile.
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers_200(url: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    # The server runs in its own process group: in DEBUG the reloader's child is the real server.
+    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    log_path: Path
+
+    def log_since(self, offset: int) -> str:
+        """The server's output written after byte `offset` (tracebacks of failed callbacks)."""
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode(errors="replace")
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """`python app.py` serving a migrated database seeded with 3,000 demo complaints."""
+    from demo.seed import seed
+
+    tmp = tmp_path_factory.mktemp("browser")
+    url, cleanup = new_database_url(tmp)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        seed(engine, complaints=3000, days=400, seed=7)
+    finally:
+        engine.dispose()
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DATA_DIR": str(tmp / "data"),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "DEBUG": "true",
+        "DASH_HOT_RELOAD": "false",
+        "TILE_URL": f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = tmp / "server.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _answers_200(base + "/"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                state = f"exited {proc.returncode}" if proc.poll() is not None else "no answer"
+                pytest.fail(f"app.py did not serve {base}/ ({state}); log:\n{log_path.read_text()[-4000:]}")
+            time.sleep(0.25)
+        yield AppServer(base, log_path)
+    finally:
+        _stop(proc)
+        cleanup()
+
+
+@pytest.fixture(scope="session")
+def live_app(app_server: AppServer) -> str:
+    """Base URL of the app server, e.g. http://127.0.0.1:41234."""
+    return app_server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the session (never a Playwright-downloaded browser)."""
+    if not CHROMIUM.exists():
+        missing_tool("chromium is not installed (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_app):
+    """A fresh context and page; `page.errors` collects console errors, page errors, failed app
+    responses and blocked outside requests, so a test can assert `page.errors == []`."""
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="id-ID", timezone_id="Asia/Jakarta"
+    )
+    app_origin = urlsplit(live_app).netloc
+    errors: list[str] = []
+
+    def outside(route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host == TILE_HOST:
+            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        else:
+            errors.append(f"request leaves the machine: {route.request.url}")
+            route.abort("blockedbyclient")
+
+    context.route(lambda url: urlsplit(url).netloc != app_origin and url.startswith("http"), outside)
+    pg = context.new_page()
+    pg.errors = errors
+    # Dash logs a failed callback with the whole debugger page; the first lines say enough.
+    pg.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text[:400]}"))
+    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+
+    def failed_response(resp) -> None:
+        if resp.status < 400 or urlsplit(resp.url).netloc != app_origin:
+            return
+        # In DEBUG the body is Werkzeug's debugger page, whose title is the exception.
+        try:
+            body = resp.text()
+        except Exception:  # the body can be gone after a navigation; the status still counts
+            body = ""
+        title = re.search(r"<title>(.*?)</title>", body, re.S)
+        reason = html.unescape(title.group(1)).split(" // ")[0].strip() if title else ""
+        errors.append(f"HTTP {resp.status} {resp.request.method} {urlsplit(resp.url).path}: {reason}")
+
+    pg.on("response", failed_response)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
