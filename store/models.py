@@ -183,3 +183,6 @@ class JobRun(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+from store import models_ingest  # noqa: E402, F401  (registers the ingestion tables)

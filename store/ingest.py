@@ -1,0 +1,409 @@
+"""Write side of ingestion: complaint upserts with their status events, quarantine, watermarks.
+
+Everything here is idempotent and conditional, so a re-delivered page, a second runner or a
+re-imported file changes nothing:
+- complaints are upserted by (source, external_id) with one bulk INSERT ... ON CONFLICT DO
+  UPDATE per chunk, applied only when the incoming updated_at is newer;
+- status events are inserted with ON CONFLICT DO NOTHING on (complaint_id, to_status, at);
+- the quarantine keeps one row per rejected record (its external id, else a content hash),
+  updated with the latest reason; a record later accepted leaves the quarantine;
+- a watermark only moves forward.
+Counts (inserted / updated / unchanged) are exact on SQLite and PostgreSQL: the rows the upsert
+returns were written; a stored row among them was updated, the others were inserted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from data_sources.checks import STATUS_TIME as _STATUS_TIME
+from data_sources.records import ComplaintRecord, Rejection
+from data_sources.validate import NormalizeContext
+from store.bulk_upsert import UpsertStatements
+from store.calendar import WIB, WorkCalendar
+from store.derive import derive_fields
+from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
+from store.models_ingest import AgencyAlias, CategoryAlias, SyncState
+from store.vocab import STATUSES, UNKNOWN_CODE
+
+CHUNK = 1000  # records per round: one indexed read of their stored versions, one executemany
+_ORDER = {s: i for i, s in enumerate(STATUSES)}
+_NOTE_MAX = 200
+
+
+@dataclass
+class UpsertResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0  # status events newly written
+
+    def add(self, other: UpsertResult) -> None:
+        """Add `other`'s counts to these."""
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.events += other.events
+
+
+class _CachedCalendar(WorkCalendar):
+    # A deadline depends only on the WIB day and the number of working days: a bulk upsert asks
+    # for the same few hundred days over and over.
+    def __init__(self, extra) -> None:
+        super().__init__(extra)
+        self._deadlines: dict[tuple[date, int], datetime] = {}
+
+    def deadline(self, moment: datetime, workdays: int) -> datetime:
+        key = (moment.astimezone(WIB).date(), workdays)
+        found = self._deadlines.get(key)
+        if found is None:
+            found = self._deadlines[key] = super().deadline(moment, workdays)
+        return found
+
+
+@lru_cache(maxsize=8)
+def calendar_for(cuti_bersama: tuple[date, ...]) -> WorkCalendar:
+    """A (cached) working-day calendar with these extra cuti bersama days."""
+    return _CachedCalendar(cuti_bersama)
+
+
+def _default_calendar() -> WorkCalendar:
+    from config import get_settings
+
+    return calendar_for(tuple(get_settings().cuti_bersama))
+
+
+def _dialect(conn: Connection):
+    return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
+# ------------------------------------------------------------------------ upsert ----
+
+
+def status_events(record: ComplaintRecord, stored_status: str | None) -> list[dict[str, Any]]:
+    """The status changes of `record` as event rows (without complaint_id), oldest first.
+
+    The source's history when it has one, else the changes its lifecycle timestamps show; plus
+    the change from the stored status to the new one when the history does not end there.
+    """
+    steps: list[tuple[datetime, str, str | None]] = [(c.at, c.status, c.note) for c in record.history]
+    if not steps:
+        for status in STATUSES:
+            moment = getattr(record, _STATUS_TIME[status])
+            # "ditutup" is its own step only when that is where the report ended.
+            if moment is not None and (status != "ditutup" or record.status == "ditutup"):
+                steps.append((moment, status, None))
+    elif all(s != "baru" for _, s, _ in steps):
+        steps.insert(0, (record.created_at, "baru", None))
+    if record.status != stored_status and (not steps or steps[-1][1] != record.status):
+        moment = getattr(record, _STATUS_TIME[record.status]) or record.updated_at
+        steps.append((moment, record.status, None))
+    steps.sort(key=lambda s: (s[0], _ORDER[s[1]]))
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[datetime, str]] = set()
+    previous: str | None = None
+    for at, status, note in steps:
+        if (at, status) in seen:
+            continue
+        seen.add((at, status))
+        if note and len(note) > _NOTE_MAX:
+            note = note[: _NOTE_MAX - 1] + "…"
+        out.append({"at": at, "from_status": previous, "to_status": status, "note": note})
+        previous = status
+    return out
+
+
+def _row(record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar) -> dict:
+    row = {
+        "source": record.source,
+        "external_id": record.external_id,
+        "tracking_id": record.tracking_id,
+        "report_type": record.report_type,
+        "title": record.title,
+        "description": record.description,
+        "category_id": category_ids.get(record.category_code, category_ids.get(UNKNOWN_CODE)),
+        "agency_id": agency_ids.get(record.agency_code, agency_ids.get(UNKNOWN_CODE)),
+        "kecamatan_code": record.kecamatan_code,
+        "kelurahan_code": record.kelurahan_code,
+        "lat": record.lat,
+        "lon": record.lon,
+        "channel": record.channel,
+        "anonymous": record.anonymous,
+        "confidential": record.confidential,
+        "reporter_hash": record.reporter_hash,
+        "created_at": record.created_at,
+        "verified_at": record.verified_at,
+        "forwarded_at": record.forwarded_at,
+        "first_response_at": record.first_response_at,
+        "resolved_at": record.resolved_at,
+        "closed_at": record.closed_at,
+        "status": record.status,
+        "outcome": record.outcome,
+        "updated_at": record.updated_at,
+    }
+    return derive_fields(row, cal)
+
+
+def _latest(records: Iterable[ComplaintRecord]) -> tuple[dict[tuple[str, str], ComplaintRecord], int]:
+    # One statement cannot touch a row twice (PostgreSQL refuses): the newest delivery wins.
+    best: dict[tuple[str, str], ComplaintRecord] = {}
+    n = 0
+    for rec in records:
+        n += 1
+        key = (rec.source, rec.external_id)
+        kept = best.get(key)
+        if kept is None or rec.updated_at >= kept.updated_at:
+            best[key] = rec
+    return best, n - len(best)
+
+
+def _code_ids(conn: Connection) -> tuple[dict[str, int], dict[str, int]]:
+    categories = dict(conn.execute(select(Category.code, Category.id)).all())
+    agencies = dict(conn.execute(select(Agency.code, Agency.id)).all())
+    return categories, agencies
+
+
+def upsert_records(
+    conn: Connection, records: Sequence[ComplaintRecord], calendar: WorkCalendar | None = None
+) -> UpsertResult:
+    """upsert_complaints inside the caller's transaction (see there)."""
+    cal = calendar or _default_calendar()
+    best, duplicates = _latest(records)
+    result = UpsertResult(unchanged=duplicates)
+    if not best:
+        return result
+    if conn.dialect.name == "sqlite":
+        # The default 2 MB page cache thrashes once complaint's eight indexes outgrow it; 64 MB
+        # makes bulk upserts about twice as fast. Per connection, harmless for readers.
+        conn.exec_driver_sql("PRAGMA cache_size=-65536")
+    category_ids, agency_ids = _code_ids(conn)
+    statements = UpsertStatements(conn)
+    by_source: dict[str, list[ComplaintRecord]] = {}
+    for (source, _), rec in best.items():
+        by_source.setdefault(source, []).append(rec)
+    for source, recs in by_source.items():
+        if len(source) > 32:
+            raise ValueError(f"source name {source!r} is longer than 32 characters")
+        for start in range(0, len(recs), CHUNK):
+            chunk = recs[start : start + CHUNK]
+            _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids, result)
+    return result
+
+
+def _stored(conn: Connection, source: str, ids: list[str]) -> dict[str, tuple[int, str, datetime]]:
+    rows = conn.execute(
+        select(Complaint.external_id, Complaint.id, Complaint.status, Complaint.updated_at).where(
+            Complaint.source == source, Complaint.external_id.in_(ids)
+        )
+    )
+    return {ext: (cid, status, updated) for ext, cid, status, updated in rows}
+
+
+def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids, result) -> None:
+    before = _stored(conn, source, [r.external_id for r in chunk])
+    # Only what is new or newer is sent: a re-delivered page costs one indexed read.
+    send = [r for r in chunk if r.external_id not in before or r.updated_at > before[r.external_id][2]]
+    result.unchanged += len(chunk) - len(send)
+    if not send:
+        return
+    statements.upsert.execute(conn, [_row(r, category_ids, agency_ids, cal) for r in send])
+    # What the database holds now tells which rows this statement wrote (exact on both back ends,
+    # also when another writer got in between the read above and the write).
+    after = _stored(conn, source, [r.external_id for r in send])
+    events: list[dict[str, Any]] = []
+    written: list[str] = []
+    for rec in send:
+        now_stored = after.get(rec.external_id)
+        if now_stored is None or now_stored[2] != rec.updated_at:
+            result.unchanged += 1
+            continue
+        written.append(rec.external_id)
+        previous = before.get(rec.external_id)
+        if previous is None:
+            result.inserted += 1
+        else:
+            result.updated += 1
+        for event in status_events(rec, previous[1] if previous else None):
+            event["complaint_id"] = now_stored[0]
+            events.append(event)
+    result.events += statements.events.execute(conn, events)
+    # A record accepted now no longer needs its quarantine entry (e.g. a fixed file row).
+    if written and conn.execute(select(exists().where(RejectedRecord.source == source))).scalar():
+        conn.execute(
+            delete(RejectedRecord).where(
+                RejectedRecord.source == source, RejectedRecord.record_key.in_(written)
+            )
+        )
+
+
+def upsert_complaints(
+    engine: Engine, records: Sequence[ComplaintRecord], calendar: WorkCalendar | None = None
+) -> UpsertResult:
+    """Upsert `records` by (source, external_id) in one transaction, with their status events.
+
+    A stored complaint changes only when the incoming updated_at is newer. Returns exact
+    inserted / updated / unchanged counts (a record delivered twice in `records` counts once
+    as unchanged). `calendar` defaults to the working days with the CUTI_BERSAMA setting.
+    """
+    with engine.begin() as conn:
+        return upsert_records(conn, records, calendar)
+
+
+# -------------------------------------------------------------------- quarantine ----
+
+
+def record_key(rejection: Rejection) -> str:
+    """The quarantine key of a rejection: its external id, else a hash of its payload."""
+    if rejection.external_id:
+        return rejection.external_id
+    body = json.dumps(rejection.payload, sort_keys=True, default=str, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def quarantine_records(
+    conn: Connection, rejections: Sequence[Rejection], job_run_id: int | None = None,
+    now: datetime | None = None,
+) -> int:  # fmt: skip
+    """quarantine inside the caller's transaction (see there)."""
+    from data_sources.privacy import safe_payload, scrub
+
+    received = now or datetime.now(UTC)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for rej in rejections:
+        key = record_key(rej)
+        payload = None if rej.payload is None else safe_payload(rej.payload)
+        rows[(rej.source, key)] = {
+            "source": rej.source,
+            "record_key": key,
+            "external_id": rej.external_id[:64] if rej.external_id else None,
+            "received_at": received,
+            "field": rej.field[:64] if rej.field else None,
+            # A reason may quote the offending value: it is scrubbed like any free text.
+            "reason": scrub(rej.reason) or "rejected",
+            "payload": None if payload is None else json.dumps(payload, ensure_ascii=False, default=str),
+            "job_run_id": job_run_id,
+        }
+    if not rows:
+        return 0
+    stmt = _dialect(conn).insert(RejectedRecord.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["source", "record_key"],
+        set_={c: stmt.excluded[c] for c in ("external_id", "received_at", "field", "reason", "payload",
+                                            "job_run_id")},
+    )  # fmt: skip
+    values = list(rows.values())
+    for start in range(0, len(values), CHUNK):
+        conn.execute(stmt, values[start : start + CHUNK])
+    return len(values)
+
+
+def quarantine(engine: Engine, rejections: Sequence[Rejection], job_run_id: int | None = None) -> int:
+    """Store rejected records with their reasons, one row per record; returns how many were stored.
+
+    The same record delivered again (same source and external id, or same content without an
+    id) updates its row with the latest reason instead of adding one. Payloads are stored with
+    reporter fields dropped and contact details in text replaced.
+    """
+    with engine.begin() as conn:
+        return quarantine_records(conn, rejections, job_run_id)
+
+
+def write_batch(
+    engine: Engine,
+    records: Sequence[ComplaintRecord],
+    rejections: Sequence[Rejection],
+    job_run_id: int | None = None,
+    calendar: WorkCalendar | None = None,
+) -> tuple[UpsertResult, int]:
+    """Upsert `records` and quarantine `rejections` in ONE transaction: the batch is in or out whole."""
+    with engine.begin() as conn:
+        result = upsert_records(conn, records, calendar)
+        return result, quarantine_records(conn, rejections, job_run_id)
+
+
+# -------------------------------------------------------------------- watermarks ----
+
+
+def get_watermark(engine: Engine, source: str) -> datetime | None:
+    """How far the sync of `source` has committed, or None before its first sync."""
+    with engine.connect() as conn:
+        return conn.execute(select(SyncState.watermark).where(SyncState.source == source)).scalar()
+
+
+def advance_watermark(engine: Engine, source: str, value: datetime) -> None:
+    """Move the watermark of `source` to `value` if that is later than the stored one (never back)."""
+    if value.tzinfo is None:
+        raise ValueError("advance_watermark: value must be timezone-aware")
+    table = SyncState.__table__
+    with engine.begin() as conn:
+        stmt = (
+            _dialect(conn).insert(table).values(source=source, watermark=value, updated_at=datetime.now(UTC))
+        )
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["source"],
+                set_={"watermark": stmt.excluded.watermark, "updated_at": stmt.excluded.updated_at},
+                where=table.c.watermark.is_(None) | (stmt.excluded.watermark > table.c.watermark),
+            )
+        )
+
+
+def reset_watermark(engine: Engine, source: str) -> None:
+    """Forget the watermark of `source`: its next sync reads everything again (idempotently)."""
+    with engine.begin() as conn:
+        conn.execute(delete(SyncState).where(SyncState.source == source))
+
+
+# ------------------------------------------------------------- normalise context ----
+
+
+def load_normalize_context(engine: Engine, *, salt: str | None = None, **options: Any) -> NormalizeContext:
+    """The lookups validate() needs, read from the reference and mapping tables."""
+    if salt is None:
+        from config import get_settings
+
+        salt = get_settings().reporter_hash_salt
+    with engine.connect() as conn:
+        kecamatan = [
+            (code, [code, name, common, *(aliases or [])])
+            for code, name, common, aliases in conn.execute(
+                select(Kecamatan.code, Kecamatan.name, Kecamatan.common_name, Kecamatan.aliases)
+            )
+        ]
+        kelurahan = [
+            tuple(r)
+            for r in conn.execute(
+                select(Kelurahan.code, Kelurahan.kecamatan_code, Kelurahan.name, Kelurahan.lat, Kelurahan.lon)
+            )
+        ]
+        categories = [
+            (code, [code, a, b])
+            for code, a, b in conn.execute(select(Category.code, Category.name_id, Category.name_en))
+        ]
+        agencies = [
+            (code, [code, a, b])
+            for code, a, b in conn.execute(select(Agency.code, Agency.name, Agency.short_name))
+        ]
+        category_aliases = [
+            tuple(r) for r in conn.execute(select(CategoryAlias.alias, CategoryAlias.category_code))
+        ]
+        agency_aliases = [tuple(r) for r in conn.execute(select(AgencyAlias.alias, AgencyAlias.agency_code))]
+    return NormalizeContext.build(
+        kecamatan=kecamatan,
+        kelurahan=kelurahan,
+        categories=categories,
+        agencies=agencies,
+        category_aliases=sorted(category_aliases),
+        agency_aliases=sorted(agency_aliases),
+        salt=salt,
+        **options,
+    )
