@@ -83,7 +83,9 @@ def _office_time(rng: np.random.Generator, n: int) -> np.ndarray:
     return (7.5 * 3600 + rng.beta(2.2, 3.2, n) * 9.5 * 3600).astype(np.int64)
 
 
-def _on_workday(rng, wt: WorkdayTable, prev: np.ndarray, k: np.ndarray, quick_mean_s: float) -> np.ndarray:
+def _on_workday(
+    rng: np.random.Generator, wt: WorkdayTable, prev: np.ndarray, k: np.ndarray, quick_mean_s: float
+) -> np.ndarray:
     """A step k working days after the day of `prev` (k=0: a little later the same day)."""
     n = prev.size
     day = wt.add(wt.day_of(prev), k)
@@ -93,7 +95,7 @@ def _on_workday(rng, wt: WorkdayTable, prev: np.ndarray, k: np.ndarray, quick_me
     return np.maximum(np.where(k > 0, later, soon), prev + 60)
 
 
-def _auto_close(rng, wt: WorkdayTable, prev: np.ndarray) -> np.ndarray:
+def _auto_close(rng: np.random.Generator, wt: WorkdayTable, prev: np.ndarray) -> np.ndarray:
     """The system closes a report in the night after the 10th working day without reply."""
     day = wt.add(wt.day_of(prev), np.full(prev.size, SLA_AUTOCLOSE_WORKDAYS)) + 1
     return wt.midnight(day) + rng.integers(0, 3600, prev.size)

@@ -133,6 +133,15 @@ def _texts(w: World, start: int, stop: int) -> tuple[list[str], list[str]]:
     return titles, descriptions
 
 
+class _Watched(dict):
+    """A row that refuses to answer for fields it was not given."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            raise KeyError(f"store.derive reads {key!r}, which demo.rows does not pass")
+        return super().get(key, default)
+
+
 def _derived(times: np.ndarray, outcome: list[str | None], cal: WorkCalendar) -> dict[str, list[Any]]:
     """store.derive.derive_fields for every complaint, on the lifecycle fields it reads."""
     fromts = datetime.fromtimestamp
@@ -140,12 +149,18 @@ def _derived(times: np.ndarray, outcome: list[str | None], cal: WorkCalendar) ->
     def aware(col: int) -> list[datetime | None]:
         return [fromts(v, UTC) if v != MISSING else None for v in times[:, col].tolist()]
 
+    inputs = ("created_at", "forwarded_at", "resolved_at", "outcome")
+    columns = (aware(CREATED), aware(FORWARDED), aware(RESOLVED), outcome)
+    if not columns[0]:
+        return {}
+    # The first row is watched: should derive_fields start reading another field, the seeder
+    # fails loudly instead of deriving from a None it was never given.
+    derive_fields(_Watched(zip(inputs, (col[0] for col in columns), strict=True)), cal)
     rows = [
         derive_fields({"created_at": c, "forwarded_at": f, "resolved_at": r, "outcome": o}, cal)
-        for c, f, r, o in zip(aware(CREATED), aware(FORWARDED), aware(RESOLVED), outcome, strict=True)
+        for c, f, r, o in zip(*columns, strict=True)
     ]
-    inputs = ("created_at", "forwarded_at", "resolved_at", "outcome")
-    derived = [key for key in rows[0] if key not in inputs] if rows else []
+    derived = [key for key in rows[0] if key not in inputs]
     return {key: [row[key] for row in rows] for key in derived}
 
 

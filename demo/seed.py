@@ -54,6 +54,8 @@ def _reporter_hashes(rng: np.random.Generator, n: int, anonymous: np.ndarray, sa
     # Reporters are known by a phone number, as most LAPOR! accounts are; hashing it the way
     # ingestion does (data_sources.privacy) keeps demo hashes comparable with synced ones.
     number = world.reporters(rng, n)
+    if n == 0:
+        return []
     prefix = rng.integers(0, len(MOBILE_PREFIXES), number.max() + 1)
     digits = rng.integers(0, 10**8, number.max() + 1)
     cache: dict[int, str | None] = {}
@@ -85,7 +87,7 @@ def build_world(
     r_days, r_cells, r_attr, r_life, r_text, r_pii = streams
     period = world.Period(last_day - timedelta(days=days - 1), last_day)
     wt = lifecycle.WorkdayTable(
-        cal, period.first - timedelta(days=7), last_day + timedelta(_CALENDAR_MARGIN_DAYS)
+        cal, period.first - timedelta(days=_LEAD_DAYS), last_day + timedelta(days=_CALENDAR_MARGIN_DAYS)
     )
 
     volume, season = world.day_weights(r_days, period, cal)
