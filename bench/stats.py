@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from demo.seed import seed  # noqa: E402
-from store import queries  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.filters import Filter  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
+from demo.seed import seed
+from store import queries
+from store.db import make_engine
+from store.filters import Filter
+from store.migrate import upgrade
 
 
 def mixes(end: date) -> dict[str, Filter]:
@@ -35,14 +35,19 @@ def mixes(end: date) -> dict[str, Filter]:
         "city, 90 days": Filter(start=end - timedelta(days=89), end=end),
         "city, 2 years": Filter(start=end - timedelta(days=729), end=end),
         "1 kecamatan, 365 days": Filter(start=end - timedelta(days=364), end=end, kecamatan=("16.71.09",)),
-        "category+OPD, 180 days": Filter(start=end - timedelta(days=179), end=end, category=("jalan_rusak",),
-                                         agency=("pupr",)),
-        "SMS + open, 30 days": Filter(start=end - timedelta(days=29), end=end, channel=("sms1708",),
-                                      status=("baru", "diverifikasi", "diteruskan", "ditindaklanjuti")),
+        "category+OPD, 180 days": Filter(
+            start=end - timedelta(days=179), end=end, category=("jalan_rusak",), agency=("pupr",)
+        ),
+        "SMS + open, 30 days": Filter(
+            start=end - timedelta(days=29),
+            end=end,
+            channel=("sms1708",),
+            status=("baru", "diverifikasi", "diteruskan", "ditindaklanjuti"),
+        ),
     }
 
 
-def read_side(engine, f: Filter, now: datetime) -> None:  # noqa: ANN001
+def read_side(engine, f: Filter, now: datetime) -> None:
     queries.kpis(engine, f, now)
     queries.breakdown(engine, f, "kecamatan", now)
     queries.trend(engine, f, "D")
@@ -54,8 +59,13 @@ def read_side(engine, f: Filter, now: datetime) -> None:  # noqa: ANN001
 def naive(frame: pd.DataFrame, f: Filter) -> None:
     """The same figures computed by pandas from a frame of every complaint."""
     m = frame["created_day"].between(f.start, f.end)
-    for col, vals in (("kecamatan_code", f.kecamatan), ("channel", f.channel), ("status", f.status),
-                      ("category", f.category), ("agency", f.agency)):
+    for col, vals in (
+        ("kecamatan_code", f.kecamatan),
+        ("channel", f.channel),
+        ("status", f.status),
+        ("category", f.category),
+        ("agency", f.agency),
+    ):
         if vals:
             m &= frame[col].isin(vals)
     df = frame[m]
@@ -67,11 +77,11 @@ def naive(frame: pd.DataFrame, f: Filter) -> None:
     (df["first_response_at"].notna() & (df["first_response_at"] <= df["response_due_at"])).mean()
 
 
-def load_all(engine) -> pd.DataFrame:  # noqa: ANN001
+def load_all(engine) -> pd.DataFrame:
     return queries.all_rows_for_baseline(engine)
 
 
-def timed(fn, runs: int) -> float:  # noqa: ANN001
+def timed(fn, runs: int) -> float:
     samples = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -93,8 +103,10 @@ def main() -> int:
     end = date(2026, 11, 27)
     t0 = time.perf_counter()
     seed(engine, complaints=args.complaints, days=730, seed=42, end=end)
-    print(f"back end: {engine.dialect.name}; seeded {args.complaints:,} complaints in "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(
+        f"back end: {engine.dialect.name}; seeded {args.complaints:,} complaints in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     now = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
     t0 = time.perf_counter()
     frame = load_all(engine)
@@ -104,8 +116,10 @@ def main() -> int:
     for name, f in mixes(end).items():
         ours = timed(lambda f=f: read_side(engine, f, now), args.runs)
         base = timed(lambda f=f: naive(frame, f), args.runs)
-        print(f"{name:<26}{ours * 1000:>17.0f} ms{base * 1000:>13.0f} ms{(base + load_s) * 1000:>13.0f} ms"
-              f"{(base + load_s) / ours:>7.1f}x")
+        print(
+            f"{name:<26}{ours * 1000:>17.0f} ms{base * 1000:>13.0f} ms{(base + load_s) * 1000:>13.0f} ms"
+            f"{(base + load_s) / ours:>7.1f}x"
+        )
     engine.dispose()
     tmp.cleanup()
     return 0

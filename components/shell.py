@@ -9,6 +9,11 @@ from components.i18n import t
 
 LANG_TOGGLE_ID = "shell-lang-toggle"
 LANG_SINK_ID = "shell-lang-sink"
+# The stale-feed flag: filled by a callback (pages/kesehatan.py) on load and every minute, so
+# that a feed going silent shows up on whatever page is open.
+STALE_FLAG_ID = "shell-stale-flag"
+STALE_TICK_ID = "shell-stale-tick"
+STALE_TICK_MS = 60_000
 
 
 def navbar(pages: list[dict], lang: str) -> dbc.Navbar:
@@ -35,6 +40,8 @@ def navbar(pages: list[dict], lang: str) -> dbc.Navbar:
                     href="/",
                 ),
                 dbc.Nav(links, navbar=True, className="me-auto ms-3"),
+                html.Div(id=STALE_FLAG_ID, className="me-2", role="status"),
+                dcc.Interval(id=STALE_TICK_ID, interval=STALE_TICK_MS),
                 dbc.Button(
                     t("nav.lang_toggle", lang),
                     id=LANG_TOGGLE_ID,
@@ -61,3 +68,23 @@ def as_of_badge(when_text: str | None, lang: str, stale_age: str | None = None) 
     if stale_age:
         children.append(html.Span(" · " + t("asof.stale", lang, age=stale_age), className="fw-semibold"))
     return html.Div(children, className="asof " + ("text-danger" if stale_age else "text-muted"))
+
+
+def source_label(source: str, lang: str) -> str:
+    """ "elapor" -> "e-Lapor"; a source without a label shows its code."""
+    label = t(f"source.{source}", lang)
+    return source if label == f"source.{source}" else label
+
+
+def stale_badge(sources: list[str], lang: str) -> list[dcc.Link]:
+    """A red "Umpan e-Lapor terlambat" badge per late source, linking to Kesehatan Data."""
+    return [
+        dcc.Link(
+            dbc.Badge(t("shell.stale", lang, source=source_label(s, lang)), color="danger", pill=True),
+            href="/kesehatan",
+            className="ms-1 stale-flag text-decoration-none",
+            title=t("shell.stale.title", lang),
+            id={"type": "shell-stale", "source": s},
+        )
+        for s in sources
+    ]

@@ -36,8 +36,13 @@ class Child:
     """One process of the running app: `sys.executable *args` in the repo root."""
 
     name: str
-    args: tuple[str, ...]
+    args: tuple[str, ...] | Callable[[Settings], tuple[str, ...]]
     ready_url: Callable[[Settings], str] | None = None  # polled until it answers 200
+    env: Callable[[Settings], dict[str, str]] | None = None  # added to the child's environment
+    wanted: Callable[[Settings], bool] | None = None  # started only when this says so
+
+    def argv(self, settings: Settings) -> tuple[str, ...]:
+        return self.args(settings) if callable(self.args) else self.args
 
 
 def _browser_host(host: str) -> str:
@@ -52,8 +57,39 @@ def app_url(settings: Settings) -> str:
     return f"http://{_browser_host(settings.host)}:{settings.port}"
 
 
-# Started in this order, stopped in reverse. The scheduler and the simulators join here.
-CHILDREN: tuple[Child, ...] = (Child("web", ("app.py",), ready_url=lambda s: app_url(s) + "/"),)
+DEFAULT_ELAPOR_URL = "http://127.0.0.1:8062"
+SIM_TOKEN = "demo-token"
+
+
+def simulator_url(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.elapor_sim_port}"
+
+
+def uses_simulator(settings: Settings) -> bool:
+    """The demo feeds from the e-Lapor simulator unless ELAPOR_URL names another server."""
+    return settings.elapor_url in ("", DEFAULT_ELAPOR_URL, simulator_url(settings))
+
+
+def _scheduler_env(settings: Settings) -> dict[str, str]:
+    if not uses_simulator(settings):
+        return {}
+    # The simulator accepts ELAPOR_TOKEN when one is set, else its demo token.
+    return {"ELAPOR_URL": simulator_url(settings), "ELAPOR_TOKEN": settings.elapor_token or SIM_TOKEN}
+
+
+# Started in this order, each ready before the next starts; stopped in reverse. The simulator
+# starts two days back at 100x and catches up with real time in half an hour, so that the first
+# sync finds a backlog and every later one finds new and moving complaints.
+CHILDREN: tuple[Child, ...] = (
+    Child(
+        "elapor-sim",
+        lambda s: ("-m", "demo.elapor_sim", f"--port={s.elapor_sim_port}", "--start=-2d", "--speed=100"),
+        ready_url=lambda s: simulator_url(s) + "/health",
+        wanted=uses_simulator,
+    ),
+    Child("scheduler", ("-m", "jobs"), env=_scheduler_env),
+    Child("web", ("app.py",), ready_url=lambda s: app_url(s) + "/"),
+)
 
 
 class _Stop(Exception):
@@ -78,10 +114,10 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _start(child: Child) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def _start(child: Child, settings: Settings) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(child.env(settings) if child.env else {})}
     return subprocess.Popen(
-        [sys.executable, *child.args],
+        [sys.executable, *child.argv(settings)],
         cwd=ROOT,
         env=env,
         start_new_session=True,  # own process group: killpg reaches its descendants too
@@ -231,16 +267,22 @@ def supervise(settings: Settings) -> int:
     if not _port_free(settings.host, settings.port):
         _say(f"PORT {settings.port} di {settings.host} sudah dipakai; pilih PORT lain", error=True)
         return 1
+    if uses_simulator(settings) and not _port_free("127.0.0.1", settings.elapor_sim_port):
+        _say(f"ELAPOR_SIM_PORT {settings.elapor_sim_port} sudah dipakai; pilih port lain", error=True)
+        return 1
+    if not uses_simulator(settings):
+        _say(f"umpan e-Lapor dari {settings.elapor_url}; simulator tidak dijalankan")
+    children = [c for c in CHILDREN if c.wanted is None or c.wanted(settings)]
     procs: list[tuple[Child, subprocess.Popen]] = []
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        for child in CHILDREN:
+        for child in children:
             _check(procs)
-            procs.append((child, _start(child)))
+            procs.append((child, _start(child, settings)))
             _say(f"{child.name} dimulai (pid {procs[-1][1].pid})")
-        for child in CHILDREN:
             if child.ready_url is None:
                 continue
+            # The scheduler syncs as soon as it starts: the simulator must be answering by then.
             url = child.ready_url(settings)
             if not _wait_ready(url, procs, READY_TIMEOUT_S):
                 _say(f"{child.name} tidak menjawab di {url} dalam {READY_TIMEOUT_S:.0f} dtk", error=True)

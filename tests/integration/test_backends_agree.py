@@ -40,7 +40,7 @@ def engines(tmp_path_factory):
     try:
         with admin.connect():
             pass
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
+    except Exception as exc:
         missing_tool(f"PostgreSQL not reachable at {pg_base}: {exc.__class__.__name__}")
     schema = f"t_agree_{os.getpid()}"
     with admin.begin() as conn:
@@ -64,7 +64,7 @@ def _schema_url(base: str, schema: str) -> str:
     return f"{base}{sep}options=-csearch_path%3D{schema}"
 
 
-def _same(a, b) -> None:  # noqa: ANN001
+def _same(a, b) -> None:
     if isinstance(a, pd.DataFrame):
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     else:

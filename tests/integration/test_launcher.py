@@ -29,13 +29,16 @@ def _free_port() -> int:
 
 
 def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "HOST")}
+    drop = ("DATABASE_URL", "DEBUG", "HOST", "ELAPOR_URL", "ELAPOR_TOKEN", "ELAPOR_TOKEN_FILE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'launcher.db'}",
         DATA_DIR=str(tmp_path / "data"),
         SEED_COMPLAINTS="2000",
         HOST="127.0.0.1",
         PORT=str(_free_port()),
+        # A free port for the e-Lapor simulator too: a developer's `make run` may hold 8062.
+        ELAPOR_SIM_PORT=str(_free_port()),
         DEBUG="false",
     )
     env.update(overrides)

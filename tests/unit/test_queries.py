@@ -37,35 +37,119 @@ def t(month: int, day: int, hour: int = 9, year: int = 2026) -> datetime:
 
 WORLD = [
     # 1: resolved in 96 h, forwarded and answered in time (SLA met).
-    dict(n=1, kec=K05, cat="jalan_rusak", ag="pupr", ch="web", created=t(3, 2), verified=t(3, 2, 10),
-         forwarded=t(3, 3), response=t(3, 5), resolved=t(3, 6), closed=t(3, 6), status="selesai",
-         outcome="selesai"),
+    dict(
+        n=1,
+        kec=K05,
+        cat="jalan_rusak",
+        ag="pupr",
+        ch="web",
+        created=t(3, 2),
+        verified=t(3, 2, 10),
+        forwarded=t(3, 3),
+        response=t(3, 5),
+        resolved=t(3, 6),
+        closed=t(3, 6),
+        status="selesai",
+        outcome="selesai",
+    ),
     # 2: resolved in 264 h, but the follow-up came after its 5-working-day deadline (SLA missed).
-    dict(n=2, kec=K05, cat="banjir_drainase", ag="pupr", ch="sms1708", created=t(3, 3, 10),
-         verified=t(3, 3, 11), forwarded=t(3, 4), response=t(3, 13, 10), resolved=t(3, 14, 10),
-         closed=t(3, 14, 10), status="selesai", outcome="selesai"),
+    dict(
+        n=2,
+        kec=K05,
+        cat="banjir_drainase",
+        ag="pupr",
+        ch="sms1708",
+        created=t(3, 3, 10),
+        verified=t(3, 3, 11),
+        forwarded=t(3, 4),
+        response=t(3, 13, 10),
+        resolved=t(3, 14, 10),
+        closed=t(3, 14, 10),
+        status="selesai",
+        outcome="selesai",
+    ),
     # 3: closed as "bukan wewenang": closed, not resolved; SLA met.
-    dict(n=3, kec=K05, cat="sampah", ag="dlhk", ch="app", created=t(3, 4, 8), verified=t(3, 4, 9),
-         forwarded=t(3, 4, 12), response=t(3, 5), closed=t(3, 6), status="ditutup",
-         outcome="bukan_wewenang"),
+    dict(
+        n=3,
+        kec=K05,
+        cat="sampah",
+        ag="dlhk",
+        ch="app",
+        created=t(3, 4, 8),
+        verified=t(3, 4, 9),
+        forwarded=t(3, 4, 12),
+        response=t(3, 5),
+        closed=t(3, 6),
+        status="ditutup",
+        outcome="bukan_wewenang",
+    ),
     # 4: forwarded Fri 6 Mar, no follow-up; due end of Fri 13 Mar: open beyond SLA, age 9 days.
-    dict(n=4, kec=K11, cat="jalan_rusak", ag="pupr", ch="web", created=t(3, 5, 8), verified=t(3, 5, 9),
-         forwarded=t(3, 6), status="diteruskan"),
+    dict(
+        n=4,
+        kec=K11,
+        cat="jalan_rusak",
+        ag="pupr",
+        ch="web",
+        created=t(3, 5, 8),
+        verified=t(3, 5, 9),
+        forwarded=t(3, 6),
+        status="diteruskan",
+    ),
     # 5: new on 13 Mar, not yet due: open, not evaluated, age 1 day.
     dict(n=5, kec=K11, cat="pju", ag="perkim", ch="sosmed", created=t(3, 13, 8), status="baru"),
     # 6: rejected at verification: not forwarded, so not evaluated for SLA; not resolved.
-    dict(n=6, kec=K05, cat="jalan_rusak", ag="pupr", ch="web", created=t(3, 10), verified=t(3, 10, 10),
-         closed=t(3, 11), status="ditutup", outcome="ditolak"),
+    dict(
+        n=6,
+        kec=K05,
+        cat="jalan_rusak",
+        ag="pupr",
+        ch="web",
+        created=t(3, 10),
+        verified=t(3, 10, 10),
+        closed=t(3, 11),
+        status="ditutup",
+        outcome="ditolak",
+    ),
     # 7: previous period, resolved in 48 h, SLA met.
-    dict(n=7, kec=K05, cat="jalan_rusak", ag="pupr", ch="web", created=t(2, 16), verified=t(2, 16, 10),
-         forwarded=t(2, 16, 11), response=t(2, 17), resolved=t(2, 18), closed=t(2, 18),
-         status="selesai", outcome="selesai"),
+    dict(
+        n=7,
+        kec=K05,
+        cat="jalan_rusak",
+        ag="pupr",
+        ch="web",
+        created=t(2, 16),
+        verified=t(2, 16, 10),
+        forwarded=t(2, 16, 11),
+        response=t(2, 17),
+        resolved=t(2, 18),
+        closed=t(2, 18),
+        status="selesai",
+        outcome="selesai",
+    ),
     # 8: previous period, forwarded Fri 20 Feb, never answered: beyond SLA in both periods.
-    dict(n=8, kec=K11, cat="sampah", ag="dlhk", ch="web", created=t(2, 20), verified=t(2, 20, 10),
-         forwarded=t(2, 20, 11), status="diteruskan"),
+    dict(
+        n=8,
+        kec=K11,
+        cat="sampah",
+        ag="dlhk",
+        ch="web",
+        created=t(2, 20),
+        verified=t(2, 20, 10),
+        forwarded=t(2, 20, 11),
+        status="diteruskan",
+    ),
     # 9: December, still open without follow-up: beyond SLA, older than 30 days.
-    dict(n=9, kec=K05, cat="jalan_rusak", ag="pupr", ch="web", created=t(12, 1, year=2025),
-         verified=t(12, 1, 10, year=2025), forwarded=t(12, 2, year=2025), status="diteruskan"),
+    dict(
+        n=9,
+        kec=K05,
+        cat="jalan_rusak",
+        ag="pupr",
+        ch="web",
+        created=t(12, 1, year=2025),
+        verified=t(12, 1, 10, year=2025),
+        forwarded=t(12, 2, year=2025),
+        status="diteruskan",
+    ),
 ]
 
 
@@ -78,12 +162,24 @@ def world(engine):
         for w in WORLD:
             times = [w.get(k) for k in ("created", "verified", "forwarded", "response", "resolved", "closed")]
             row = dict(
-                source="test", external_id=str(w["n"]), tracking_id=f"T-{w['n']}", report_type="pengaduan",
-                title=f"Aduan {w['n']}", description="", category_id=cats[w["cat"]], agency_id=ags[w["ag"]],
-                kecamatan_code=w["kec"], channel=w["ch"], created_at=w["created"],
-                verified_at=w.get("verified"), forwarded_at=w.get("forwarded"),
-                first_response_at=w.get("response"), resolved_at=w.get("resolved"),
-                closed_at=w.get("closed"), status=w["status"], outcome=w.get("outcome"),
+                source="test",
+                external_id=str(w["n"]),
+                tracking_id=f"T-{w['n']}",
+                report_type="pengaduan",
+                title=f"Aduan {w['n']}",
+                description="",
+                category_id=cats[w["cat"]],
+                agency_id=ags[w["ag"]],
+                kecamatan_code=w["kec"],
+                channel=w["ch"],
+                created_at=w["created"],
+                verified_at=w.get("verified"),
+                forwarded_at=w.get("forwarded"),
+                first_response_at=w.get("response"),
+                resolved_at=w.get("resolved"),
+                closed_at=w.get("closed"),
+                status=w["status"],
+                outcome=w.get("outcome"),
                 updated_at=max(x for x in times if x is not None),
             )
             s.add(Complaint(**derive_fields(row, cal)))
@@ -104,8 +200,13 @@ def test_kpis_for_the_period_and_the_previous_one(world):
     assert prev["complaints"] == 2 and prev["resolved_pct"] == 50.0 and prev["median_hours"] == 48.0
     assert (prev["sla_evaluated"], prev["sla_met"]) == (2, 1)
     assert (prev["open"], prev["open_beyond_sla"]) == (2, 2)
-    assert delta == {"complaints": 4, "resolved_pct": pytest.approx(-16.67), "median_hours": 132.0,
-                     "sla_pct": 0.0, "open_beyond_sla": 1}
+    assert delta == {
+        "complaints": 4,
+        "resolved_pct": pytest.approx(-16.67),
+        "median_hours": 132.0,
+        "sla_pct": 0.0,
+        "open_beyond_sla": 1,
+    }
 
 
 def test_a_running_period_is_compared_over_the_days_that_happened(world):
@@ -137,7 +238,12 @@ def test_breakdown_per_kecamatan(world):
     assert b.loc[K05, ["open", "open_beyond_sla", "age_>30"]].tolist() == [1, 1, 1]
     assert b.loc[K11, ["complaints", "resolved", "resolved_pct"]].tolist() == [2, 0, 0.0]
     assert b.loc[K11, ["open", "open_beyond_sla", "age_0-3", "age_8-14", "age_15-30"]].tolist() == [
-        3, 2, 1, 1, 1]
+        3,
+        2,
+        1,
+        1,
+        1,
+    ]
     assert b.loc[K05, "median_hours"] == 180.0
 
 
@@ -171,7 +277,10 @@ def test_trend_daily_and_weekly(world):
     assert daily.set_index("period").loc["2026-03-07", "complaints"] == 0
     weekly = trend(world, PERIOD, "W").set_index("period")
     assert weekly["complaints"].to_dict() == {
-        datetime(2026, 2, 23): 0, datetime(2026, 3, 2): 4, datetime(2026, 3, 9): 2}
+        datetime(2026, 2, 23): 0,
+        datetime(2026, 3, 2): 4,
+        datetime(2026, 3, 9): 2,
+    }
     assert weekly["resolved"].sum() == 2
 
 
@@ -207,8 +316,16 @@ def test_empty_database_gives_zeros_not_errors(engine):
 def test_parse_params_reads_the_url_and_names_bad_values():
     default = Filter(start=date(2026, 1, 1), end=date(2026, 1, 31))
     known = Known(category=frozenset({"sampah"}), agency=frozenset({"dlhk"}))
-    f = parse_params({"dari": "2026-02-01", "sampai": "2026-02-10", "kecamatan": "16.71.05,16.71.11",
-                      "kategori": "sampah"}, default, known)
+    f = parse_params(
+        {
+            "dari": "2026-02-01",
+            "sampai": "2026-02-10",
+            "kecamatan": "16.71.05,16.71.11",
+            "kategori": "sampah",
+        },
+        default,
+        known,
+    )
     assert f.start == date(2026, 2, 1) and f.kecamatan == (K05, K11) and f.category == ("sampah",)
     assert parse_params(f.to_params(), default, known) == f
     with pytest.raises(FilterError) as err:
