@@ -57,15 +57,23 @@ def _env(environ: dict[str, str], name: str, default: str) -> str:
     return default if value is None or value.strip() == "" else value.strip()
 
 
-def _int(environ: dict[str, str], name: str, default: int, lo: int, hi: int) -> int:
+def _number(environ: dict[str, str], name: str, default: float, lo: float, hi: float, parse, what: str):
     raw = _env(environ, name, str(default))
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
+        raise ConfigError(f"{name}: expected {what}, got {raw!r}") from None
     if not lo <= value <= hi:
         raise ConfigError(f"{name}: {value} is outside {lo}..{hi}")
     return value
+
+
+def _int(environ: dict[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    return _number(environ, name, default, lo, hi, int, "a whole number")
+
+
+def _float(environ: dict[str, str], name: str, default: float, lo: float, hi: float) -> float:
+    return _number(environ, name, default, lo, hi, float, "a number")
 
 
 def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
@@ -130,17 +138,6 @@ def _file_secret(environ: dict[str, str], name: str, default: str) -> str:
         except OSError as exc:
             raise ConfigError(f"{name}_FILE: cannot read {path} ({exc.strerror})") from None
     return _env(environ, name, "") or default
-
-
-def _float(environ: dict[str, str], name: str, default: float, lo: float, hi: float) -> float:
-    raw = _env(environ, name, str(default))
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
-    if not lo <= value <= hi:
-        raise ConfigError(f"{name}: {value} is outside {lo}..{hi}")
-    return value
 
 
 def _url(environ: dict[str, str], name: str, default: str) -> str:

@@ -11,6 +11,7 @@ request that leaves the machine is blocked and reported (the Command Center may 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import os
 import re
@@ -111,6 +112,18 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
     finally:
         engine.dispose()
 
+    try:
+        with serve_app(url, tmp) as server:
+            yield server
+    finally:
+        cleanup()
+
+
+@contextlib.contextmanager
+def serve_app(
+    url: str, tmp: Path, extra_env: dict[str, str] | None = None, probe: str = "/"
+) -> Iterator[AppServer]:
+    """Run `python app.py` on the database `url` and a free port until the block ends."""
     port = _free_port()
     env = {
         **os.environ,
@@ -122,6 +135,7 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
         "DASH_HOT_RELOAD": "false",
         "TILE_URL": f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     log_path = tmp / "server.log"
     with log_path.open("w") as log:
@@ -136,15 +150,16 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _answers_200(base + "/"):
+        while not _answers_200(base + probe):
             if proc.poll() is not None or time.monotonic() > deadline:
                 state = f"exited {proc.returncode}" if proc.poll() is not None else "no answer"
-                pytest.fail(f"app.py did not serve {base}/ ({state}); log:\n{log_path.read_text()[-4000:]}")
+                pytest.fail(
+                    f"app.py did not serve {base}{probe} ({state}); log:\n{log_path.read_text()[-4000:]}"
+                )
             time.sleep(0.25)
         yield AppServer(base, log_path)
     finally:
         _stop(proc)
-        cleanup()
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +21,7 @@ from store.db import make_engine
 from store.migrate import upgrade
 from store.models import Complaint, JobRun, RejectedRecord
 from store.runs import finish_run, start_run
-from tests.browser.conftest import ROOT, SERVER_START_TIMEOUT_S, TILE_HOST, _answers_200, _free_port, _stop
+from tests.browser.conftest import serve_app
 from tests.browser.test_pages_smoke import wait_for_dash
 from tests.conftest import new_database_url
 
@@ -81,39 +77,10 @@ def health_server(tmp_path_factory):
     engine = make_engine(url)
     upgrade(engine)
     _history(engine)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DATA_DIR": str(tmp / "data"),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "DEBUG": "true",
-        "DASH_HOT_RELOAD": "false",
-        "SYNC_INTERVAL_MIN": "5",
-        "TILE_URL": f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_path = tmp / "server.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _answers_200(base + "/kesehatan"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"app.py did not serve {base}; log:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.25)
-        yield {"url": base, "engine": engine, "log": log_path, "data_dir": tmp / "data"}
+        with serve_app(url, tmp, {"SYNC_INTERVAL_MIN": "5"}, probe="/kesehatan") as server:
+            yield {"url": server.url, "engine": engine, "log": server.log_path, "data_dir": tmp / "data"}
     finally:
-        _stop(proc)
         engine.dispose()
         cleanup()
 

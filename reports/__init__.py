@@ -1,0 +1,1 @@
+"""PDF / XLSX / CSV rendering from the read-side queries (the reports issue fills this in)."""
