@@ -31,7 +31,7 @@ from components.i18n import current_lang, fmt_datetime_wib, fmt_int, t
 from components.shell import STALE_FLAG_ID, STALE_TICK_ID, stale_badge
 from config import get_settings
 from store.db import get_engine
-from store.runs import (
+from store.health import (
     RejectedFilter,
     failures,
     recent_runs,

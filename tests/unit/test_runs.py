@@ -17,13 +17,9 @@ from sqlalchemy.orm import Session
 
 from store.calendar import WorkCalendar
 from store.derive import derive_fields
-from store.models import Agency, Category, Complaint, JobRun, RejectedRecord
-from store.runs import (
-    INTERRUPTED,
+from store.health import (
     RejectedFilter,
     failures,
-    finish_run,
-    mark_interrupted,
     recent_runs,
     rejected_choices,
     rejected_csv,
@@ -31,10 +27,11 @@ from store.runs import (
     scrub_payload,
     source_status,
     stale_sources,
-    start_run,
     unknown_counts,
     unrecognised_values,
 )
+from store.models import Agency, Category, Complaint, JobRun, RejectedRecord
+from store.runs import INTERRUPTED, finish_run, mark_interrupted, start_run
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
 INTERVAL = 5
