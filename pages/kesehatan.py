@@ -26,7 +26,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from components import health
+from components import health, upload
 from components.i18n import current_lang, fmt_datetime_wib, fmt_int, t
 from components.shell import STALE_FLAG_ID, STALE_TICK_ID, stale_badge
 from config import get_settings
@@ -122,7 +122,7 @@ def layout(**_params: str) -> html.Div:
             health.panel(
                 "kes.upload",
                 lang,
-                health.upload_area(f"{P}-upload", lang, MAX_UPLOAD_MB),
+                upload.upload_area(f"{P}-upload", lang, MAX_UPLOAD_MB),
                 dcc.Loading(html.Div(id=f"{P}-import-status", className="mt-2"), delay_show=200),
             ),
             dcc.Store(id=f"{P}-import-job"),
@@ -304,7 +304,7 @@ def start_upload(contents, filename):
             dbc.Alert(t("kes.upload.bad_data", lang, name=name), color="danger", id=f"{P}-import-error"),
             None,
         )
-    return job, False, health.import_status({"state": "queued", "filename": name}, lang), None
+    return job, False, upload.import_status({"state": "queued", "filename": name}, lang), None
 
 
 @callback(
@@ -319,7 +319,7 @@ def poll_upload(_n, job):
     status = _read_status(job)
     if status is None:
         return no_update, True, no_update
-    view = health.import_status(status, current_lang(), _elapsed(status))
+    view = upload.import_status(status, current_lang(), _elapsed(status))
     if status.get("state") in ("queued", "running"):
         return view, False, no_update
     return view, True, job["token"]
