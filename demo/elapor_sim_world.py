@@ -22,9 +22,9 @@ import numpy as np
 from demo.elapor_sim_faults import FROZEN, KIND, KINDS, RECORD_FAULTS, VALID_KINDS, expected_field, variant_of
 from demo.elapor_sim_items import ID_BASE, Renderer, iso_utc, tracking_id
 from demo.lifecycle import CLOSED, CREATED, FORWARDED, MISSING, RESPONDED, VERIFIED
-from demo.rows import DayCachedCalendar
 from demo.seed import build_world
 from demo.world import KEC_CODES, reporters
+from store.calendar import WorkCalendar
 from store.reference_data import KELURAHAN
 from store.vocab import OUTCOMES
 
@@ -55,7 +55,7 @@ class SimWorld:
             raise ValueError("arrivals_per_day must be >= 0")
         self.seed = seed
         self.start_ts = start_ts
-        cal = DayCachedCalendar(extra_holidays)
+        cal = WorkCalendar(extra_holidays)
         start_day = datetime.fromtimestamp(start_ts, WIB).date()
         end_ts = start_ts + horizon_days * 86400
         if arrivals_per_day is None:

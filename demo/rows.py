@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -63,21 +63,6 @@ def _lookup(values: Iterable[Any]) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
-
-
-class DayCachedCalendar(WorkCalendar):
-    """A WorkCalendar whose deadlines are computed once per WIB day: they depend on nothing else."""
-
-    def __init__(self, extra_holidays: Iterable[date] = ()) -> None:
-        super().__init__(extra_holidays)
-        self._deadlines: dict[tuple[int, int], datetime] = {}
-
-    def deadline(self, moment: datetime, workdays: int) -> datetime:
-        key = (int(moment.timestamp()) + WIB_S) // 86400, workdays
-        due = self._deadlines.get(key)
-        if due is None:
-            due = self._deadlines[key] = super().deadline(moment, workdays)
-        return due
 
 
 @dataclass

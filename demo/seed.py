@@ -25,10 +25,10 @@ from sqlalchemy import Connection, Engine
 from data_sources.privacy import reporter_hash
 from demo import lifecycle, world
 from demo.cameras import camera_rows
-from demo.rows import PII_SHARE, DayCachedCalendar, World, complaint_columns, event_columns
+from demo.rows import PII_SHARE, World, complaint_columns, event_columns
 from demo.seed_text import MOBILE_PREFIXES, PII_KINDS
 from store import write
-from store.calendar import WIB
+from store.calendar import WIB, WorkCalendar
 from store.models import Camera, Complaint, ComplaintEvent
 from store.vocab import REPORT_TYPES
 
@@ -78,7 +78,7 @@ def build_world(
     seed: int,
     last_day: date,
     end_ts: int,
-    cal: DayCachedCalendar,
+    cal: WorkCalendar,
     salt: str,
     first_id: int,
 ) -> World:
@@ -152,7 +152,7 @@ def seed(
         settings = get_settings()
         salt = settings.reporter_hash_salt if salt is None else salt
         extra_holidays = settings.cuti_bersama if extra_holidays is None else extra_holidays
-    cal = DayCachedCalendar(extra_holidays)
+    cal = WorkCalendar(extra_holidays)
     last_day, end_ts = end_moment(end)
     summary = {
         "complaints": 0,
@@ -191,7 +191,7 @@ def seed(
     return summary
 
 
-def _load(conn: Connection, w: World, cal: DayCachedCalendar, first_event: int) -> tuple[int, int]:
+def _load(conn: Connection, w: World, cal: WorkCalendar, first_event: int) -> tuple[int, int]:
     """Insert the world chunk by chunk; returns (complaints, events) written."""
     category_ids, agency_ids = write.reference_ids(conn)
     n = w.ids.size

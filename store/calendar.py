@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import holidays
 
 WIB = timezone(timedelta(hours=7), "WIB")
+_WIB_S = 7 * 3600
 
 
 class WorkCalendar:
@@ -23,6 +24,9 @@ class WorkCalendar:
         self._extra = frozenset(extra_holidays)
         self._years: set[int] = set()
         self._holidays: set[date] = set()
+        # A deadline depends only on the WIB day and the count: bulk writes (seeding, upserts)
+        # ask for the same few hundred days over and over.
+        self._deadlines: dict[tuple[int, int], datetime] = {}
 
     def _ensure(self, year: int) -> None:
         if year in self._years:
@@ -61,9 +65,14 @@ class WorkCalendar:
         """End (24:00 WIB) of the `workdays`-th working day after the WIB day of `moment`."""
         if moment.tzinfo is None:
             raise ValueError("moment must be timezone-aware")
-        local_day = moment.astimezone(WIB).date()
-        due_day = self.add_working_days(local_day, workdays)
-        return datetime.combine(due_day + timedelta(days=1), time(0), WIB).astimezone(UTC)
+        key = ((int(moment.timestamp()) + _WIB_S) // 86400, workdays)
+        due = self._deadlines.get(key)
+        if due is None:
+            local_day = moment.astimezone(WIB).date()
+            due_day = self.add_working_days(local_day, workdays)
+            due = datetime.combine(due_day + timedelta(days=1), time(0), WIB).astimezone(UTC)
+            self._deadlines[key] = due
+        return due
 
 
 def wib_day(moment: datetime) -> date:

@@ -29,7 +29,7 @@ from data_sources.checks import STATUS_TIME as _STATUS_TIME
 from data_sources.records import ComplaintRecord, Rejection
 from data_sources.validate import NormalizeContext
 from store.bulk_upsert import UpsertStatements
-from store.calendar import WIB, WorkCalendar
+from store.calendar import WorkCalendar
 from store.derive import derive_fields
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
 from store.models_ingest import AgencyAlias, CategoryAlias, SyncState
@@ -55,25 +55,10 @@ class UpsertResult:
         self.events += other.events
 
 
-class _CachedCalendar(WorkCalendar):
-    # A deadline depends only on the WIB day and the number of working days: a bulk upsert asks
-    # for the same few hundred days over and over.
-    def __init__(self, extra) -> None:
-        super().__init__(extra)
-        self._deadlines: dict[tuple[date, int], datetime] = {}
-
-    def deadline(self, moment: datetime, workdays: int) -> datetime:
-        key = (moment.astimezone(WIB).date(), workdays)
-        found = self._deadlines.get(key)
-        if found is None:
-            found = self._deadlines[key] = super().deadline(moment, workdays)
-        return found
-
-
 @lru_cache(maxsize=8)
 def calendar_for(cuti_bersama: tuple[date, ...]) -> WorkCalendar:
     """A (cached) working-day calendar with these extra cuti bersama days."""
-    return _CachedCalendar(cuti_bersama)
+    return WorkCalendar(cuti_bersama)
 
 
 def _default_calendar() -> WorkCalendar:
