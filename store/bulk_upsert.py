@@ -11,8 +11,8 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date
-from sqlalchemy.dialects import postgresql, sqlite
 
+from store.db import dialect_insert
 from store.models import Complaint, ComplaintEvent
 from store.types import UTCDateTime
 
@@ -94,9 +94,8 @@ class UpsertStatements:
     """The upsert and event statements of one connection's dialect."""
 
     def __init__(self, conn: Connection) -> None:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         table = Complaint.__table__
-        stmt = dialect.insert(table)
+        stmt = dialect_insert(conn, table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["source", "external_id"],
             set_={name: stmt.excluded[name] for name in UPDATABLE},
@@ -104,7 +103,7 @@ class UpsertStatements:
             where=stmt.excluded.updated_at > table.c.updated_at,
         )
         self.upsert = BulkStatement(conn, stmt, ["source", "external_id", *UPDATABLE])
-        events = dialect.insert(ComplaintEvent.__table__).on_conflict_do_nothing(
+        events = dialect_insert(conn, ComplaintEvent.__table__).on_conflict_do_nothing(
             index_elements=["complaint_id", "to_status", "at"]
         )
         self.events = BulkStatement(conn, events, ["complaint_id", "at", "from_status", "to_status", "note"])

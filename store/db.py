@@ -39,3 +39,10 @@ def get_engine(url: str | None = None) -> Engine:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A sessionmaker bound to `engine`."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def dialect_insert(conn, table):
+    """An INSERT of the connection's dialect, which offers ON CONFLICT on SQLite and PostgreSQL."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)

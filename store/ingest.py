@@ -23,13 +23,13 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from data_sources.checks import STATUS_TIME as _STATUS_TIME
 from data_sources.records import ComplaintRecord, Rejection
 from data_sources.validate import NormalizeContext
 from store.bulk_upsert import UpsertStatements
 from store.calendar import WorkCalendar
+from store.db import dialect_insert
 from store.derive import derive_fields
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
 from store.models_ingest import AgencyAlias, CategoryAlias, SyncState
@@ -65,10 +65,6 @@ def _default_calendar() -> WorkCalendar:
     from config import get_settings
 
     return calendar_for(tuple(get_settings().cuti_bersama))
-
-
-def _dialect(conn: Connection):
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
 # ------------------------------------------------------------------------ upsert ----
@@ -279,7 +275,7 @@ def quarantine_records(
         }
     if not rows:
         return 0
-    stmt = _dialect(conn).insert(RejectedRecord.__table__)
+    stmt = dialect_insert(conn, RejectedRecord.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=["source", "record_key"],
         set_={c: stmt.excluded[c] for c in ("external_id", "received_at", "field", "reason", "payload",
@@ -330,8 +326,8 @@ def advance_watermark(engine: Engine, source: str, value: datetime) -> None:
         raise ValueError("advance_watermark: value must be timezone-aware")
     table = SyncState.__table__
     with engine.begin() as conn:
-        stmt = (
-            _dialect(conn).insert(table).values(source=source, watermark=value, updated_at=datetime.now(UTC))
+        stmt = dialect_insert(conn, table).values(
+            source=source, watermark=value, updated_at=datetime.now(UTC)
         )
         conn.execute(
             stmt.on_conflict_do_update(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, Table
-from sqlalchemy.dialects import postgresql, sqlite
 
+from store.db import dialect_insert
 from store.models import Agency, Category, Kecamatan, Kelurahan
 from store.reference_data import KECAMATAN, KELURAHAN
 from store.vocab import AGENCIES, CATEGORIES
@@ -14,8 +14,7 @@ def upsert(conn, table: Table, rows: list[dict], key: list[str]) -> None:
     """INSERT ... ON CONFLICT (key) DO UPDATE for SQLite and PostgreSQL, in one statement."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
+    stmt = dialect_insert(conn, table)
     update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key and c.name in rows[0]}
     conn.execute(stmt.on_conflict_do_update(index_elements=key, set_=update), rows)
 
