@@ -11,6 +11,7 @@ import sys
 import dash
 from dash import Dash, Input, Output, State, clientside_callback, html
 
+import routes
 from components.i18n import current_lang
 from components.shell import LANG_SINK_ID, LANG_TOGGLE_ID, navbar
 
@@ -23,6 +24,7 @@ app = Dash(
     serve_locally=True,
 )
 server = app.server
+routes.register(server)
 
 
 def layout() -> html.Div:

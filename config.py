@@ -46,6 +46,18 @@ class Settings:
     open311_jurisdiction: str
     reporter_hash_salt: str = field(repr=False)
     elapor_sim_port: int
+    # cameras (issue 4)
+    cameras_file: Path
+    camera_sim_port: int
+    camera_timeout_s: float
+    camera_workers: int
+    snapshot_interval_s: int
+    snapshot_dir: Path
+    snapshot_retention_days: int
+    snapshot_max_mb: int
+    boundaries_path: Path | None
+    # reports (issue 5)
+    report_dir: Path
 
     @property
     def is_sqlite(self) -> bool:
@@ -147,6 +159,23 @@ def _url(environ: dict[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
+def _optional_file(environ: dict[str, str], name: str) -> Path | None:
+    raw = _env(environ, name, "")
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_absolute():
+        path = ROOT / path
+    if not path.is_file():
+        raise ConfigError(f"{name}: no file at {path}")
+    return path
+
+
+def _existing_file(environ: dict[str, str], name: str, default: str) -> Path:
+    path = _optional_file(environ, name)
+    return path if path is not None else ROOT / default
+
+
 def load(environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from `environ` (default: the process environment plus `.env`)."""
     if environ is None:
@@ -181,6 +210,18 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         # Without a configured salt, reporter hashes would not be comparable across restarts.
         reporter_hash_salt=_file_secret(environ, "REPORTER_HASH_SALT", "lawang-jabo-demo-salt"),
         elapor_sim_port=_int(environ, "ELAPOR_SIM_PORT", 8062, 1, 65535),
+        cameras_file=_existing_file(environ, "CAMERAS_FILE", "cameras.yaml"),
+        camera_sim_port=_int(environ, "CAMERA_SIM_PORT", 8061, 1, 65535),
+        camera_timeout_s=_float(environ, "CAMERA_TIMEOUT_S", 5.0, 0.2, 120.0),
+        camera_workers=_int(environ, "CAMERA_WORKERS", 8, 1, 256),
+        snapshot_interval_s=_int(environ, "SNAPSHOT_INTERVAL_S", 60, 5, 86_400),
+        snapshot_dir=_writable_dir(
+            "SNAPSHOT_DIR", _env(environ, "SNAPSHOT_DIR", str(data_dir / "snapshots"))
+        ),
+        snapshot_retention_days=_int(environ, "SNAPSHOT_RETENTION_DAYS", 7, 1, 3650),
+        snapshot_max_mb=_int(environ, "SNAPSHOT_MAX_MB", 2048, 10, 10_000_000),
+        boundaries_path=_optional_file(environ, "BOUNDARIES_PATH"),
+        report_dir=_writable_dir("REPORT_DIR", _env(environ, "REPORT_DIR", str(data_dir / "reports"))),
     )
 
 

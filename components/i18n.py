@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta, timezone
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from components.i18n_cameras import TEXT as _cameras_text
+from components.i18n_reports import TEXT as _reports_text
 from config import get_settings
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -274,6 +276,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "run.ok": ("berhasil", "ok"),
     "run.failed": ("gagal", "failed"),
 }
+
+# Each area keeps its words in its own module so that pages added in parallel do not collide.
+for _area in (_cameras_text, _reports_text):
+    TEXT.update(_area)
 
 
 def current_lang() -> str:

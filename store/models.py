@@ -165,6 +165,8 @@ class Camera(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     headers: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(300))
+    external_id: Mapped[str | None] = mapped_column(String(64))  # a portal's cctv_id (migration 0003)
+    registry_source: Mapped[str | None] = mapped_column(String(200))  # file or portal it came from
 
 
 class JobRun(Base):
@@ -187,4 +189,4 @@ class JobRun(Base):
     detail: Mapped[dict | None] = mapped_column(JSON)
 
 
-from store import models_ingest  # noqa: E402, F401  (registers the ingestion tables)
+from store import models_cameras, models_ingest  # noqa: E402, F401  (register their tables)
