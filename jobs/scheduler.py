@@ -23,6 +23,7 @@ from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
@@ -43,6 +44,11 @@ class JobSpec:
     id: str
     name: str
     func: Callable[..., dict[str, Any]]  # called with should_stop=...
+    # None: every `interval_s` of build_scheduler (the sync interval). Jobs with their own rhythm
+    # (snapshots every SNAPSHOT_INTERVAL_S, reports on a WIB cron) pass their trigger.
+    trigger: BaseTrigger | None = None
+    misfire_grace_s: int | None = None  # None: one interval
+    run_at_start: bool = True  # cron-like jobs wait for their time
 
 
 class Runner:
@@ -134,7 +140,7 @@ def job_specs(
 def build_scheduler(
     specs: list[JobSpec], runner: Runner, interval_s: float, run_at_start: bool = True
 ) -> BlockingScheduler:
-    """A BlockingScheduler running every spec each `interval_s` seconds (and once now)."""
+    """A BlockingScheduler running each spec on its trigger (default: every `interval_s` s, and once now)."""
     # One worker per job: max_instances=1 already keeps a job from overlapping itself.
     scheduler = BlockingScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=max(1, len(specs)))}, timezone=UTC
@@ -142,7 +148,7 @@ def build_scheduler(
     for spec in specs:
         scheduler.add_job(
             runner.wrap(spec),
-            trigger=IntervalTrigger(seconds=interval_s, timezone=UTC),
+            trigger=spec.trigger or IntervalTrigger(seconds=interval_s, timezone=UTC),
             id=spec.id,
             name=spec.name,
             replace_existing=True,
@@ -150,8 +156,8 @@ def build_scheduler(
             max_instances=1,
             # A run that starts late by less than one interval still runs; later than that the
             # next regular run is as good, and coalesce folds the missed ones into it.
-            misfire_grace_time=max(1, int(interval_s)),
-            next_run_time=datetime.now(UTC) if run_at_start else None,
+            misfire_grace_time=spec.misfire_grace_s or max(1, int(interval_s)),
+            **({"next_run_time": datetime.now(UTC)} if run_at_start and spec.run_at_start else {}),
         )
     return scheduler
 
