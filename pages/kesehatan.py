@@ -10,15 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import json
-import os
-import re
-import subprocess
-import sys
-import threading
-import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +21,7 @@ from components import health, upload
 from components.i18n import current_lang, fmt_datetime_wib, fmt_int, t
 from components.shell import STALE_FLAG_ID, STALE_TICK_ID, stale_badge
 from config import get_settings
+from data_sources import inbox
 from store.db import get_engine
 from store.health import (
     RejectedFilter,
@@ -56,9 +48,6 @@ dash.register_page(
 P = "kes"
 PAGE_SIZE = 25
 MAX_UPLOAD_MB = 20
-UPLOAD_TYPES = (".csv", ".xlsx")
-ROOT = Path(__file__).resolve().parent.parent
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def _expected_sources() -> list[str]:
@@ -193,87 +182,6 @@ def navbar_flag(_n):
 # ------------------------------------------------------------------------------ upload ----
 
 
-def _inbox() -> Path:
-    inbox = get_settings().data_dir / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
-    return inbox
-
-
-def _sweep(inbox: Path, max_age_s: float = 86_400) -> None:
-    # Uploads are removed by their import; one left by a killed import (it may name reporters)
-    # and old status files go after a day.
-    limit = time.time() - max_age_s
-    for path in inbox.iterdir():
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < limit:
-                path.unlink()
-
-
-def _start_import(contents: str, filename: str) -> dict:
-    """Save the upload under a random name and start its import process; returns token and pid."""
-    data = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    token = uuid.uuid4().hex
-    inbox = _inbox()
-    _sweep(inbox)
-    path = inbox / f"{token}{Path(filename).suffix.lower()}"
-    status = inbox / f"{token}.json"
-    path.write_bytes(data)
-    status.write_text(
-        json.dumps({"state": "queued", "filename": filename, "started_at": datetime.now(UTC).isoformat()})
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jobs",
-            "import-file",
-            str(path),
-            "--status",
-            str(status),
-            "--filename",
-            filename,
-            "--remove",
-        ],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # a reload of the web server does not kill an import half-way
-    )
-    threading.Thread(target=proc.wait, daemon=True).start()  # reap it: no zombie per upload
-    return {"token": token, "pid": proc.pid}
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _read_status(job: dict | None) -> dict | None:
-    token = (job or {}).get("token")
-    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-        return None
-    try:
-        status = json.loads((_inbox() / f"{token}.json").read_text())
-    except (OSError, ValueError):
-        return None
-    # The status is read before the liveness check: a finished import writes "done", then exits.
-    if status.get("state") in ("queued", "running") and not _alive(job.get("pid")):
-        status["state"] = "lost"
-    return status
-
-
-def _elapsed(status: dict) -> float:
-    with contextlib.suppress(KeyError, ValueError, TypeError):
-        return (datetime.now(UTC) - datetime.fromisoformat(status["started_at"])).total_seconds()
-    return 0.0
-
-
 @callback(
     Output(f"{P}-import-job", "data"),
     Output(f"{P}-import-tick", "disabled"),
@@ -288,7 +196,7 @@ def start_upload(contents, filename):
         return no_update, no_update, no_update, no_update
     lang = current_lang()
     name = Path(filename or "").name
-    if Path(name).suffix.lower() not in UPLOAD_TYPES:
+    if Path(name).suffix.lower() not in inbox.UPLOAD_TYPES:
         return (
             None,
             True,
@@ -296,7 +204,7 @@ def start_upload(contents, filename):
             None,
         )
     try:
-        job = _start_import(contents, name)
+        job = inbox.start_import(base64.b64decode(contents.split(",", 1)[1], validate=True), name)
     except (ValueError, binascii.Error, IndexError):
         return (
             None,
@@ -316,10 +224,10 @@ def start_upload(contents, filename):
     prevent_initial_call=True,
 )
 def poll_upload(_n, job):
-    status = _read_status(job)
+    status = inbox.read_status(job)
     if status is None:
         return no_update, True, no_update
-    view = upload.import_status(status, current_lang(), _elapsed(status))
+    view = upload.import_status(status, current_lang(), inbox.elapsed_s(status))
     if status.get("state") in ("queued", "running"):
         return view, False, no_update
     return view, True, job["token"]
