@@ -14,6 +14,11 @@ MUTED = "#9e9e9e"
 PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#cc0000", "#674ea7", "#45818e", "#bf9000", "#a64d79"]
 
 
+def graph_config(lang: str) -> dict:
+    """dcc.Graph config: no Plotly logo; date axes in the page language (assets/plotly-locale-id.js)."""
+    return {"displaylogo": False, "locale": "id" if lang == "id" else "en"}
+
+
 def _base(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
     fig.update_layout(
         template="plotly_white",

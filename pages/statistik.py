@@ -62,7 +62,7 @@ def _panel(title_key: str, graph_name: str, lang: str, extra=None) -> html.Div:
                 [html.H2(t(title_key, lang), className="mb-0"), extra],
                 className="d-flex justify-content-between",
             ),
-            dcc.Loading(dcc.Graph(id=f"{P}-g-{graph_name}", config={"displaylogo": False}), delay_show=300),
+            dcc.Loading(dcc.Graph(id=f"{P}-g-{graph_name}", config=figs.graph_config(lang)), delay_show=300),
         ],
         className="panel",
     )
