@@ -13,6 +13,8 @@ from flask import Flask
 def register(server: Flask) -> None:
     """Attach every blueprint of this package to the Flask server."""
     # Imported here, not at module top, so that importing `routes` does no work (DESIGN: no I/O at import).
-    blueprints: list = []
+    from routes.snapshots import bp as snapshots
+
+    blueprints: list = [snapshots]
     for bp in blueprints:
         server.register_blueprint(bp)

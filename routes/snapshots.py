@@ -1,0 +1,70 @@
+"""Snapshot images: a camera's latest frame and any stored frame by id, with ETag and Cache-Control.
+
+The file path comes only from the snapshot row, joined to SNAPSHOT_DIR and checked to stay inside
+it; the request supplies integer ids and nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, request, send_file
+
+from config import get_settings
+from store.camera_read import SnapshotFile, latest_snapshot_file, snapshot_file
+from store.db import get_engine
+
+bp = Blueprint("snapshots", __name__)
+
+# The latest frame changes every cycle: revalidate each time (cheap with the ETag).
+LATEST_CACHE = "no-cache"
+# A frame by id never changes: its bytes are fixed once written.
+FRAME_CACHE = "public, max-age=31536000, immutable"
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    """root/relative when it resolves inside root and is a file; None otherwise."""
+    if not relative or "\x00" in relative:
+        return None
+    root = root.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or path == root or not path.is_file():
+        return None
+    return path
+
+
+def _serve(row: SnapshotFile | None, thumb: bool, cache_control: str) -> Response:
+    if row is None:
+        abort(404)
+    path = _inside(get_settings().snapshot_dir, row.thumb_path if thumb else row.path)
+    if path is None:
+        abort(404)
+    etag = f"{row.etag}-t" if thumb else row.etag
+    if request.if_none_match.contains(etag):
+        resp = Response(status=304)
+    else:
+        resp = send_file(path, mimetype="image/jpeg", conditional=False, etag=False, max_age=None)
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = cache_control
+    resp.last_modified = row.taken_at
+    return resp
+
+
+@bp.get("/snapshot/<int:camera_id>/latest.jpg")
+def latest(camera_id: int) -> Response:
+    return _serve(latest_snapshot_file(get_engine(), camera_id), False, LATEST_CACHE)
+
+
+@bp.get("/snapshot/<int:camera_id>/latest-thumb.jpg")
+def latest_thumb(camera_id: int) -> Response:
+    return _serve(latest_snapshot_file(get_engine(), camera_id), True, LATEST_CACHE)
+
+
+@bp.get("/snapshot/frame/<int:snapshot_id>.jpg")
+def frame(snapshot_id: int) -> Response:
+    return _serve(snapshot_file(get_engine(), snapshot_id), False, FRAME_CACHE)
+
+
+@bp.get("/snapshot/frame/<int:snapshot_id>-thumb.jpg")
+def frame_thumb(snapshot_id: int) -> Response:
+    return _serve(snapshot_file(get_engine(), snapshot_id), True, FRAME_CACHE)

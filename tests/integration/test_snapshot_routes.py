@@ -1,0 +1,110 @@
+"""The snapshot routes serve files named by database rows only, with ETag, 304 and cache headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from sqlalchemy import update
+
+from config import get_settings
+from store.db import get_engine
+from store.models_cameras import Snapshot
+from tests.fixtures import cameras_world
+
+
+@pytest.fixture
+def world(engine, db_url, tmp_path, monkeypatch):
+    snap_dir = tmp_path / "snapshots"
+    snap_dir.mkdir()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SNAPSHOT_DIR", str(snap_dir))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield cameras_world.build(engine, snap_dir, datetime.now(UTC))
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def client(world):
+    from routes.snapshots import bp
+
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+    return app.test_client()
+
+
+def test_latest_frame_is_served_with_etag_and_no_cache(client, world):
+    cid = world.ids["cam-online-a"]
+    resp = client.get(f"/snapshot/{cid}/latest.jpg")
+    assert resp.status_code == 200
+    assert resp.mimetype == "image/jpeg"
+    assert resp.data[:2] == b"\xff\xd8"  # a JPEG
+    assert resp.headers["ETag"]
+    assert "no-cache" in resp.headers["Cache-Control"]
+    thumb = client.get(f"/snapshot/{cid}/latest-thumb.jpg")
+    assert thumb.status_code == 200 and len(thumb.data) < len(resp.data)
+    assert thumb.headers["ETag"] != resp.headers["ETag"]
+
+
+def test_if_none_match_gives_304_without_a_body(client, world):
+    sid = world.latest["cam-online-b"]
+    first = client.get(f"/snapshot/frame/{sid}.jpg")
+    assert first.status_code == 200
+    assert (
+        "immutable" in first.headers["Cache-Control"] and "max-age=31536000" in first.headers["Cache-Control"]
+    )
+    again = client.get(f"/snapshot/frame/{sid}.jpg", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    other = client.get(f"/snapshot/frame/{sid}.jpg", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+
+
+def test_offline_camera_keeps_serving_its_last_good_frame(client, world):
+    resp = client.get(f"/snapshot/{world.ids['cam-offline']}/latest-thumb.jpg")
+    assert resp.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/snapshot/999999/latest.jpg",
+        "/snapshot/frame/999999.jpg",
+        "/snapshot/frame/999999-thumb.jpg",
+        "/snapshot/abc/latest.jpg",
+        "/snapshot/frame/..%2F..%2Fetc%2Fpasswd.jpg",
+        "/snapshot/frame/../../etc/passwd",
+        "/snapshot/frame/-1.jpg",
+    ],
+)
+def test_unknown_or_malformed_ids_are_404(client, world, url):
+    assert client.get(url).status_code == 404
+
+
+def test_camera_never_captured_is_404(client, world):
+    assert client.get(f"/snapshot/{world.ids['cam-unknown']}/latest.jpg").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "bad_path",
+    ["../../../../etc/passwd", "/etc/passwd", "cam-online-a/../../outside.jpg", "", "cam-online-a"],
+)
+def test_rows_pointing_outside_the_snapshot_folder_are_not_served(client, world, engine, tmp_path, bad_path):
+    (tmp_path / "outside.jpg").write_bytes(b"\xff\xd8secret")
+    sid = world.latest["cam-online-a"]
+    with engine.begin() as conn:
+        conn.execute(update(Snapshot).where(Snapshot.id == sid).values(path=bad_path, thumb_path=bad_path))
+    assert client.get(f"/snapshot/frame/{sid}.jpg").status_code == 404
+    assert client.get(f"/snapshot/frame/{sid}-thumb.jpg").status_code == 404
+    assert client.get(f"/snapshot/{world.ids['cam-online-a']}/latest.jpg").status_code == 404
+
+
+def test_row_whose_file_was_deleted_is_404(client, world):
+    sid = world.latest["cam-dark"]
+    for f in (world.snapshot_dir / "cam-dark").glob("*"):
+        f.unlink()
+    assert client.get(f"/snapshot/frame/{sid}.jpg").status_code == 404
