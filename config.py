@@ -56,6 +56,7 @@ class Settings:
     snapshot_retention_days: int
     snapshot_max_mb: int
     boundaries_path: Path | None
+    live_refresh_s: int  # how often the map, tiles and wall pages poll for new frames
     # reports (issue 5)
     report_dir: Path
 
@@ -152,6 +153,24 @@ def _file_secret(environ: dict[str, str], name: str, default: str) -> str:
     return _env(environ, name, "") or default
 
 
+def _local_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if not path.exists():
+        # Written beside, then hard-linked into place: two workers starting at once both end up
+        # reading the one key that won, never a half-written file.
+        tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
 def _url(environ: dict[str, str], name: str, default: str) -> str:
     raw = _env(environ, name, default)
     if raw and not raw.startswith(("http://", "https://")):
@@ -194,8 +213,9 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         debug=_bool(environ, "DEBUG", False),
         default_lang=lang,
         cuti_bersama=_dates(environ, "CUTI_BERSAMA"),
-        # A per-process random key is fine until logins exist; sessions then need a stable one.
-        secret_key=_file_secret(environ, "SECRET_KEY", secrets.token_hex(32)),
+        # Session cookies are signed with it: every web worker and restart needs the same key, so
+        # without a configured one a random key is kept in DATA_DIR/secret_key (mode 0600).
+        secret_key=_file_secret(environ, "SECRET_KEY", "") or _local_secret(data_dir),
         seed_complaints=_int(environ, "SEED_COMPLAINTS", 50_000, 0, 10_000_000),
         tile_url=_env(environ, "TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         open_beyond_sla_warn=_int(environ, "ATTENTION_MIN_OPEN_BEYOND_SLA", 10, 0, 1_000_000),
@@ -221,6 +241,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         snapshot_retention_days=_int(environ, "SNAPSHOT_RETENTION_DAYS", 7, 1, 3650),
         snapshot_max_mb=_int(environ, "SNAPSHOT_MAX_MB", 2048, 10, 10_000_000),
         boundaries_path=_optional_file(environ, "BOUNDARIES_PATH"),
+        live_refresh_s=_int(environ, "LIVE_REFRESH_S", 30, 1, 3600),
         report_dir=_writable_dir("REPORT_DIR", _env(environ, "REPORT_DIR", str(data_dir / "reports"))),
     )
 

@@ -1,0 +1,1 @@
+"""Peta: the city map (cameras by health, complaints per kecamatan, complaint points)."""
