@@ -1,0 +1,343 @@
+"""Camera write side: the registry upsert, the capture cycle's state, checks and uptime, retention.
+
+SQLAlchemy Core statements, each function on a connection the caller owns, so a registry import
+or one capture cycle is one transaction: all of it is in, or none of it. Writes are idempotent
+or conditional (upsert by camera code, by camera id, by camera and WIB day), so a second runner
+cannot corrupt anything.
+
+Backoff: a camera that failed n times in a row is next tried after min(2**(n-1), 10) intervals;
+its first failure costs nothing extra, a camera that is down for hours costs one try per ten.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+
+from store.calendar import wib_day
+from store.db import dialect_insert
+from store.models import Agency, Camera
+from store.models_cameras import CameraCheck, CameraState, CameraUptime, Snapshot
+from store.models_ingest import AgencyAlias
+
+MAX_BACKOFF_INTERVALS = 10
+HISTORY_DAYS = 30  # camera_check and camera_uptime are kept this long
+_CHUNK = 500
+# Registry fields compared to tell an updated camera from an unchanged one.
+_FIELDS = (
+    "name",
+    "kecamatan_code",
+    "lat",
+    "lon",
+    "kind",
+    "url",
+    "scope",
+    "agency_id",
+    "enabled",
+    "is_demo",
+    "headers",
+    "note",
+    "external_id",
+    "registry_source",
+)
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def agency_names(conn: Connection) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str]]]:
+    """(code, [code, name, short name]) per agency and (alias, code) per alias row."""
+    agencies = [
+        (c, [c, n, s]) for c, n, s in conn.execute(select(Agency.code, Agency.name, Agency.short_name))
+    ]
+    aliases = [tuple(r) for r in conn.execute(select(AgencyAlias.alias, AgencyAlias.agency_code))]
+    return agencies, sorted(aliases)
+
+
+def upsert_cameras(conn: Connection, specs: Sequence[Any], registry_source: str) -> UpsertCounts:
+    """Insert new cameras and update changed ones by code (specs: CameraSpec-like objects)."""
+    agency_ids = dict(conn.execute(select(Agency.code, Agency.id)).all())
+    rows = {}
+    for s in specs:
+        rows[s.code] = {
+            "code": s.code,
+            "name": s.name,
+            "kecamatan_code": s.kecamatan_code,
+            "lat": s.lat,
+            "lon": s.lon,
+            "kind": s.kind,
+            "url": s.url,
+            "scope": s.scope,
+            "agency_id": agency_ids.get(s.agency_code, agency_ids.get("tidak_diketahui")),
+            "enabled": s.enabled,
+            "is_demo": s.is_demo,
+            "headers": s.headers or None,
+            "note": s.note,
+            "external_id": s.external_id,
+            "registry_source": registry_source[:200],
+        }
+    counts = UpsertCounts()
+    if not rows:
+        return counts
+    t = Camera.__table__
+    stored: dict[str, dict] = {}
+    codes = list(rows)
+    for i in range(0, len(codes), _CHUNK):
+        part = codes[i : i + _CHUNK]
+        for r in conn.execute(
+            select(t.c.code, *(t.c[f] for f in _FIELDS)).where(t.c.code.in_(part))
+        ).mappings():
+            stored[r["code"]] = dict(r)
+    new = [r for code, r in rows.items() if code not in stored]
+    changed = [
+        r for code, r in rows.items() if code in stored and any(r[f] != stored[code][f] for f in _FIELDS)
+    ]
+    counts.inserted, counts.updated = len(new), len(changed)
+    counts.unchanged = len(rows) - len(new) - len(changed)
+    if new:
+        stmt = dialect_insert(conn, t)
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=["code"], set_={f: stmt.excluded[f] for f in _FIELDS}),
+            new,
+        )
+    if changed:
+        conn.execute(
+            update(t).where(t.c.code == bindparam("b_code")).values({f: bindparam(f) for f in _FIELDS}),
+            [{**{f: r[f] for f in _FIELDS}, "b_code": r["code"]} for r in changed],
+        )
+    return counts
+
+
+def enabled_count(conn: Connection) -> int:
+    """How many cameras are enabled for capture."""
+    return conn.execute(select(func.count()).select_from(Camera).where(Camera.enabled.is_(True))).scalar_one()
+
+
+class DueCamera(NamedTuple):
+    camera_id: int
+    code: str
+    kind: str
+    url: str
+    headers: dict | None
+    signature: bytes | None
+    identical_count: int
+    consecutive_failures: int
+
+
+def due_targets(conn: Connection, now: datetime, slack_s: float = 0.0) -> list[DueCamera]:
+    """Enabled cameras to capture this cycle: never tried, or their backoff ended (within slack_s)."""
+    c, s = Camera.__table__, CameraState.__table__
+    limit = now + timedelta(seconds=slack_s)
+    rows = conn.execute(
+        select(
+            c.c.id,
+            c.c.code,
+            c.c.kind,
+            c.c.url,
+            c.c.headers,
+            s.c.signature,
+            func.coalesce(s.c.identical_count, 0),
+            func.coalesce(s.c.consecutive_failures, 0),
+        )
+        .select_from(c.outerjoin(s, s.c.camera_id == c.c.id))
+        .where(c.c.enabled.is_(True), or_(s.c.next_attempt_at.is_(None), s.c.next_attempt_at <= limit))
+        .order_by(c.c.id)
+    )
+    return [DueCamera(*r) for r in rows]
+
+
+def backoff_s(failures: int, interval_s: float) -> float:
+    """Seconds until the next try after `failures` failures in a row (0 failures: one interval)."""
+    return interval_s * min(2 ** max(failures - 1, 0), MAX_BACKOFF_INTERVALS)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One capture attempt as judged: what record_cycle writes."""
+
+    camera_id: int
+    at: datetime  # aware UTC, when the capture started
+    status: str  # online | offline | frozen | dark
+    reason: str | None
+    duration_ms: int
+    brightness: float | None = None
+    sharpness: float | None = None
+    difference: float | None = None
+    signature: bytes | None = None
+    identical_count: int = 0
+    # A received frame stored by store.snapshot_files: path, thumb_path, bytes, etag, width, height.
+    frame: dict[str, Any] | None = None
+
+
+def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s: float) -> dict[str, int]:
+    """Write one cycle: snapshot rows for frames, camera_state, a camera_check each, uptime per WIB day.
+
+    A failed capture keeps the camera's last snapshot, signature and figures (the last good
+    frame stays on the tiles) and pushes its next attempt back; a frame resets the failures.
+    """
+    if not outcomes:
+        return {"snapshots": 0, "checks": 0}
+    s = CameraState.__table__
+    ids = sorted({o.camera_id for o in outcomes})
+    previous = {r.camera_id: r for r in conn.execute(select(s).where(s.c.camera_id.in_(ids)))}
+    snapshots = 0
+    for o in outcomes:
+        prev = previous.get(o.camera_id)
+        values: dict[str, Any] = {"status": o.status, "reason": o.reason, "last_attempt_at": o.at}
+        values["status_since"] = prev.status_since if prev is not None and prev.status == o.status else o.at
+        if o.frame is not None:
+            snapshot_id = conn.execute(
+                insert(Snapshot)
+                .values(
+                    camera_id=o.camera_id,
+                    taken_at=o.at,
+                    status=o.status,
+                    **{k: o.frame[k] for k in ("path", "thumb_path", "bytes", "etag", "width", "height")},
+                )
+                .returning(Snapshot.id)
+            ).scalar_one()
+            snapshots += 1
+            values.update(
+                last_success_at=o.at,
+                consecutive_failures=0,
+                next_attempt_at=None,
+                last_snapshot_id=snapshot_id,
+                brightness=o.brightness,
+                sharpness=o.sharpness,
+                difference=o.difference,
+                identical_count=o.identical_count,
+                signature=o.signature,
+            )
+        else:
+            failures = (prev.consecutive_failures if prev is not None else 0) + 1
+            values.update(
+                consecutive_failures=failures,
+                identical_count=0,
+                next_attempt_at=o.at + timedelta(seconds=backoff_s(failures, interval_s)),
+            )
+        stmt = dialect_insert(conn, s).values(camera_id=o.camera_id, **values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["camera_id"], set_=values))
+        # Two outcomes of one camera in a cycle (a retried write) chain like consecutive cycles.
+        previous[o.camera_id] = _Prev(
+            values["status"], values["status_since"], values["consecutive_failures"]
+        )
+    conn.execute(
+        insert(CameraCheck),
+        [
+            {
+                "camera_id": o.camera_id,
+                "at": o.at,
+                "status": o.status,
+                "reason": o.reason,
+                "duration_ms": max(0, int(o.duration_ms)),
+                "brightness": o.brightness,
+                "sharpness": o.sharpness,
+                "difference": o.difference,
+            }
+            for o in outcomes
+        ],
+    )
+    _add_uptime(conn, outcomes)
+    return {"snapshots": snapshots, "checks": len(outcomes)}
+
+
+class _Prev(NamedTuple):
+    status: str
+    status_since: datetime
+    consecutive_failures: int
+
+
+def _add_uptime(conn: Connection, outcomes: Iterable[CheckOutcome]) -> None:
+    # One row per (camera, day) per statement: PostgreSQL refuses to update a row twice in one
+    # ON CONFLICT statement.
+    totals: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    for o in outcomes:
+        cell = totals[(o.camera_id, wib_day(o.at))]
+        cell[0] += 1
+        cell[1] += o.status == "online"
+    u = CameraUptime.__table__
+    stmt = dialect_insert(conn, u)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["camera_id", "day"],
+        set_={"checks": u.c.checks + stmt.excluded.checks, "online": u.c.online + stmt.excluded.online},
+    )
+    for (camera_id, day), (checks, online) in sorted(totals.items()):
+        conn.execute(stmt.values(camera_id=camera_id, day=day, checks=checks, online=online))
+
+
+def mark_stale(conn: Connection, now: datetime, interval_s: float) -> int:
+    """Cameras with no new frame for two intervals (and not offline) become stale; returns how many."""
+    s = CameraState.__table__
+    return conn.execute(
+        update(s)
+        .where(
+            s.c.last_success_at < now - timedelta(seconds=2 * interval_s),
+            s.c.status.notin_(("offline", "stale")),
+        )
+        .values(status="stale", status_since=now, reason="no new frame for two intervals")
+    ).rowcount
+
+
+def purge_history(conn: Connection, now: datetime, keep_days: int = HISTORY_DAYS) -> tuple[int, int]:
+    """Delete camera_check rows and uptime days older than `keep_days`; returns (checks, days) deleted."""
+    checks = conn.execute(
+        delete(CameraCheck).where(CameraCheck.at < now - timedelta(days=keep_days))
+    ).rowcount
+    days = conn.execute(
+        delete(CameraUptime).where(CameraUptime.day < wib_day(now) - timedelta(days=keep_days))
+    ).rowcount
+    return checks, days
+
+
+def take_expired_snapshots(
+    conn: Connection, now: datetime, retention_days: int, max_bytes: int
+) -> list[tuple[str, str]]:
+    """Delete snapshot rows older than `retention_days` or beyond `max_bytes` (oldest first) and
+    return their (path, thumb_path) for the caller to delete once this transaction commits.
+
+    Each camera's latest snapshot (camera_state.last_snapshot_id) is kept whatever its age, so an
+    offline camera's tile still shows its last good frame.
+    """
+    t, s = Snapshot.__table__, CameraState.__table__
+    keep = select(s.c.last_snapshot_id).where(s.c.last_snapshot_id.isnot(None))
+    cutoff = now - timedelta(days=retention_days)
+    old = conn.execute(
+        select(t.c.id, t.c.path, t.c.thumb_path).where(t.c.taken_at < cutoff, t.c.id.notin_(keep))
+    )
+    expired = {r.id: (r.path, r.thumb_path) for r in old}
+    total = conn.execute(
+        select(func.coalesce(func.sum(t.c.bytes), 0)).where(t.c.taken_at >= cutoff)
+    ).scalar_one()
+    if total > max_bytes:
+        running = (
+            select(
+                t.c.id,
+                t.c.path,
+                t.c.thumb_path,
+                func.sum(t.c.bytes).over(order_by=(t.c.taken_at.desc(), t.c.id.desc())).label("running"),
+            )
+            .where(t.c.taken_at >= cutoff)
+            .subquery()
+        )
+        over = select(running.c.id, running.c.path, running.c.thumb_path).where(
+            and_(running.c.running > max_bytes, running.c.id.notin_(keep))
+        )
+        expired.update({r.id: (r.path, r.thumb_path) for r in conn.execute(over)})
+    ids = sorted(expired)
+    for i in range(0, len(ids), _CHUNK):
+        conn.execute(delete(t).where(t.c.id.in_(ids[i : i + _CHUNK])))
+    return [expired[i] for i in ids]
+
+
+def utc_now() -> datetime:
+    """Now, aware UTC."""
+    return datetime.now(UTC)
