@@ -6,7 +6,8 @@
 Migrates the database, then fills it. The same seed, size and end date give identical rows:
 everything is drawn from numpy generators seeded with --seed; the wall clock is read only for
 the default end (now, in WIB). A database that already holds complaints is left alone unless
---append is given. Cameras are inserted when the camera table is empty.
+--append is given. Cameras come from the registry file (CAMERAS_FILE, default cameras.yaml, the
+same path as `python -m jobs.import_cameras`) when the camera table is empty.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Connection, Engine
 
 from data_sources.privacy import reporter_hash
 from demo import lifecycle, world
-from demo.cameras import camera_rows
 from demo.rows import PII_SHARE, World, complaint_columns, event_columns
 from demo.seed_text import MOBILE_PREFIXES, PII_KINDS
 from store import write
@@ -141,15 +142,19 @@ def seed(
     append: bool = False,
     salt: str | None = None,
     extra_holidays: Iterable[date] | None = None,
+    cameras_file: Path | None = None,
 ) -> dict:
     """Fill a migrated database with the demo world; returns counts (nothing added when it has complaints)."""
     if complaints < 0 or days < 1:
         raise ValueError("complaints must be >= 0 and days >= 1")
     started = time.perf_counter()
-    if salt is None or extra_holidays is None:
+    boundaries = None
+    if salt is None or extra_holidays is None or cameras_file is None:
         from config import get_settings
 
         settings = get_settings()
+        cameras_file = settings.cameras_file if cameras_file is None else cameras_file
+        boundaries = settings.boundaries_path
         salt = settings.reporter_hash_salt if salt is None else salt
         extra_holidays = settings.cuti_bersama if extra_holidays is None else extra_holidays
     cal = WorkCalendar(extra_holidays)
@@ -166,8 +171,7 @@ def seed(
     complaint_t, event_t, camera_t = Complaint.__table__, ComplaintEvent.__table__, Camera.__table__
     with write.bulk_load(engine) as conn:
         if write.count_rows(conn, camera_t) == 0:
-            _, agency_ids = write.reference_ids(conn)
-            summary["cameras"] = write.insert_cameras(conn, camera_rows(agency_ids))
+            summary["cameras"] = _registry_cameras(conn, cameras_file, boundaries)
         summary["existing"] = write.count_rows(conn, complaint_t)
         if (summary["existing"] and not append) or complaints == 0:
             summary["seconds"] = round(time.perf_counter() - started, 1)
@@ -189,6 +193,19 @@ def seed(
     summary["open"] = int((w.life.times[:, lifecycle.CLOSED] == lifecycle.MISSING).sum())
     summary["seconds"] = round(time.perf_counter() - started, 1)
     return summary
+
+
+def _registry_cameras(conn: Connection, path: Path, boundaries: Path | None) -> int:
+    """Insert the registry file's cameras; a registry with bad rows stops the seeding, naming them."""
+    from data_sources.boundaries import make_locator
+    from data_sources.camera_registry import agency_index, load_registry
+    from store import cameras
+
+    report = load_registry(path, make_locator(boundaries), agency_index(*cameras.agency_names(conn)))
+    if report.errors:
+        shown = "; ".join(f"row {e.row} {e.field}: {e.reason}" for e in report.errors[:5])
+        raise ValueError(f"{path}: {len(report.errors)} problem(s) in the camera registry: {shown}")
+    return cameras.upsert_cameras(conn, report.specs, str(Path(path).resolve())).inserted
 
 
 def _load(conn: Connection, w: World, cal: WorkCalendar, first_event: int) -> tuple[int, int]:

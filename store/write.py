@@ -36,7 +36,7 @@ from sqlalchemy import (
     text,
 )
 
-from store.models import Agency, Camera, Category
+from store.models import Agency, Category
 from store.types import UTCDateTime
 
 DEFAULT_CHUNK = 20_000
@@ -169,11 +169,6 @@ def insert_rows(
     if not rows:
         return 0
     return insert_columns(conn, table, {k: [row[k] for row in rows] for k in rows[0]}, chunk)
-
-
-def insert_cameras(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Insert camera rows (ids from the database); returns how many were written."""
-    return insert_rows(conn, Camera.__table__, rows)
 
 
 def insert_columns(
