@@ -98,6 +98,20 @@ DEMO_CAMERAS: tuple[CameraRef, ...] = (
 )  # fmt: skip
 
 
+# How the camera simulator (demo/camsim.py) makes each demo camera behave; every code not listed
+# is "normal". A few faulty ones, fixed, so that every health state shows in the demo: dead (HTTP
+# 503), closed (connection closed without an answer), hang (accepts, never answers), stall (the
+# stream stops mid-frame), frozen (the same frame forever), dark (a black picture).
+BEHAVIOUR: dict[str, str] = {
+    "sp-km12": "dead",
+    "st-kertapati": "closed",
+    "tpa-sukawinatan": "hang",
+    "sp-sekojo": "stall",
+    "sp-plaju": "frozen",
+    "pintu-air-sekanak": "dark",
+}
+
+
 def camera_url(code: str, kind: str, base_url: str = SIMULATOR_BASE_URL) -> str:
     """Where the local camera simulator serves `code` in the given kind."""
     return f"{base_url.rstrip('/')}/cam/{code}/{_URL_PATH[kind]}"

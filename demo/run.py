@@ -77,6 +77,18 @@ def _scheduler_env(settings: Settings) -> dict[str, str]:
     return {"ELAPOR_URL": simulator_url(settings), "ELAPOR_TOKEN": settings.elapor_token or SIM_TOKEN}
 
 
+def camsim_url(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.camera_sim_port}"
+
+
+def _camsim_args(settings: Settings) -> tuple[str, ...]:
+    # The simulator serves the registry's codes (cameras.yaml) when the file exists, else the demo list.
+    args = ("-m", "demo.camsim", f"--port={settings.camera_sim_port}")
+    if settings.cameras_file.is_file():
+        args += (f"--cameras={settings.cameras_file}",)
+    return args
+
+
 # Started in this order, each ready before the next starts; stopped in reverse. The simulator
 # starts two days back at 100x and catches up with real time in half an hour, so that the first
 # sync finds a backlog and every later one finds new and moving complaints.
@@ -87,6 +99,7 @@ CHILDREN: tuple[Child, ...] = (
         ready_url=lambda s: simulator_url(s) + "/health",
         wanted=uses_simulator,
     ),
+    Child("camsim", _camsim_args, ready_url=lambda s: camsim_url(s) + "/health"),
     Child("scheduler", ("-m", "jobs"), env=_scheduler_env),
     Child("web", ("app.py",), ready_url=lambda s: app_url(s) + "/"),
 )
@@ -269,6 +282,9 @@ def supervise(settings: Settings) -> int:
         return 1
     if uses_simulator(settings) and not _port_free("127.0.0.1", settings.elapor_sim_port):
         _say(f"ELAPOR_SIM_PORT {settings.elapor_sim_port} sudah dipakai; pilih port lain", error=True)
+        return 1
+    if not _port_free("127.0.0.1", settings.camera_sim_port):
+        _say(f"CAMERA_SIM_PORT {settings.camera_sim_port} sudah dipakai; pilih port lain", error=True)
         return 1
     if not uses_simulator(settings):
         _say(f"umpan e-Lapor dari {settings.elapor_url}; simulator tidak dijalankan")

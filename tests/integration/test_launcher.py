@@ -39,6 +39,7 @@ def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         PORT=str(_free_port()),
         # A free port for the e-Lapor simulator too: a developer's `make run` may hold 8062.
         ELAPOR_SIM_PORT=str(_free_port()),
+        CAMERA_SIM_PORT=str(_free_port()),
         DEBUG="false",
     )
     env.update(overrides)
