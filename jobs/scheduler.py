@@ -91,7 +91,8 @@ class Runner:
 def job_specs(
     settings: Settings, engine: Engine, backoff_s: tuple[float, float] = (0.5, 30.0)
 ) -> list[JobSpec]:
-    """The scheduled jobs for these settings: e-Lapor always, Open311 when OPEN311_URL is set.
+    """The scheduled jobs for these settings: e-Lapor always, Open311 when OPEN311_URL is set, and the
+    camera snapshots every SNAPSHOT_INTERVAL_S (a cycle without enabled cameras records no run).
 
     `backoff_s` is (first, longest) retry wait of the feed clients (doubling, with jitter);
     tests and demos shorten it. It becomes a setting when someone needs to tune it in production.
@@ -134,6 +135,19 @@ def job_specs(
                 lambda should_stop: sync_open311(engine, open311, "open311", should_stop=should_stop),
             )
         )
+    from jobs.refresh_snapshots import JOB_ID as SNAPSHOT_JOB_ID
+    from jobs.refresh_snapshots import JOB_NAME as SNAPSHOT_JOB_NAME
+    from jobs.refresh_snapshots import refresh_snapshots
+
+    specs.append(
+        JobSpec(
+            SNAPSHOT_JOB_ID,
+            SNAPSHOT_JOB_NAME,
+            lambda should_stop: refresh_snapshots(engine, settings, should_stop),
+            trigger=IntervalTrigger(seconds=settings.snapshot_interval_s, timezone=UTC),
+            misfire_grace_s=settings.snapshot_interval_s,
+        )
+    )
     return specs
 
 

@@ -194,6 +194,19 @@ def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s:
         prev = previous.get(o.camera_id)
         values: dict[str, Any] = {"status": o.status, "reason": o.reason, "last_attempt_at": o.at}
         values["status_since"] = prev.status_since if prev is not None and prev.status == o.status else o.at
+        # A received frame counts as a success even when it could not be stored (a full disk is
+        # not the camera's fault); offline is the one status without a frame.
+        if o.status != "offline":
+            values.update(
+                last_success_at=o.at,
+                consecutive_failures=0,
+                next_attempt_at=None,
+                brightness=o.brightness,
+                sharpness=o.sharpness,
+                difference=o.difference,
+                identical_count=o.identical_count,
+                signature=o.signature,
+            )
         if o.frame is not None:
             snapshot_id = conn.execute(
                 insert(Snapshot)
@@ -206,18 +219,8 @@ def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s:
                 .returning(Snapshot.id)
             ).scalar_one()
             snapshots += 1
-            values.update(
-                last_success_at=o.at,
-                consecutive_failures=0,
-                next_attempt_at=None,
-                last_snapshot_id=snapshot_id,
-                brightness=o.brightness,
-                sharpness=o.sharpness,
-                difference=o.difference,
-                identical_count=o.identical_count,
-                signature=o.signature,
-            )
-        else:
+            values["last_snapshot_id"] = snapshot_id
+        if o.status == "offline":
             failures = (prev.consecutive_failures if prev is not None else 0) + 1
             values.update(
                 consecutive_failures=failures,
