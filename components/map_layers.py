@@ -83,7 +83,8 @@ def camera_layer(layer_id: str, data: dict[str, Any]) -> dl.GeoJSON:
 def _props(row: dict[str, Any], lang: str) -> dict[str, Any]:
     tip = (
         f"{row['name']}: {fmt_int(row['complaints'], lang)} {t('col.complaints', lang).lower()} · "
-        f"{fmt_num(row['per_km2'], lang)}/km² · {fmt_pct(row['resolved_pct'], lang)} {t('col.resolved', lang).lower()}"
+        f"{fmt_num(row['per_km2'], lang)}/km² · "
+        f"{fmt_pct(row['resolved_pct'], lang)} {t('col.resolved', lang).lower()}"
     )
     return {
         "code": row["code"],
