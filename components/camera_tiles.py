@@ -26,11 +26,7 @@ PROBLEM = ("stale", "offline", "frozen", "dark")
 
 def thumb_src(snapshot_id: Any) -> str | None:
     """URL of a stored frame's thumbnail, or None without a frame."""
-    return (
-        None
-        if snapshot_id is None or snapshot_id != snapshot_id
-        else f"/snapshot/frame/{int(snapshot_id)}-thumb.jpg"
-    )
+    return None if snapshot_id is None else f"/snapshot/frame/{int(snapshot_id)}-thumb.jpg"
 
 
 def frame_src(snapshot_id: int) -> str:

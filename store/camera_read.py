@@ -89,7 +89,10 @@ def cameras(
             frame["stored_status"], frame["last_attempt_at"], frame["last_success_at"], strict=True
         )
     ]
-    frame["snapshot_id"] = frame["snapshot_id"].astype("Int64")
+    # Plain ints and None (not a nullable pandas dtype): the pages put them straight into URLs.
+    frame["snapshot_id"] = pd.Series(
+        [None if pd.isna(v) else int(v) for v in frame["snapshot_id"]], index=frame.index, dtype=object
+    )
     if status:
         frame = frame[frame["status"].isin(status)].reset_index(drop=True)
     return frame.drop(columns=["stored_status"])

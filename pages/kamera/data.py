@@ -41,14 +41,7 @@ def camera_rows(now: datetime, flt: dict[str, tuple[str, ...]]) -> list[dict[str
         status=flt.get("status", ()),
         scope=flt.get("cakupan", ()),
     )
-    rows = frame.to_dict("records")
-    for r in rows:
-        r["snapshot_id"] = (
-            None
-            if r["snapshot_id"] is None or r["snapshot_id"] != r["snapshot_id"]
-            else int(r["snapshot_id"])
-        )
-    return rows
+    return frame.to_dict("records")
 
 
 def camera_detail(camera_id: int, now: datetime, lang: str) -> tuple[Any, Any] | None:
