@@ -1,5 +1,195 @@
-"""Words of the reports pages, Bahasa Indonesia first; merged into components.i18n.TEXT."""
+"""Words of the reports (PDF, XLSX, the Laporan page), Bahasa Indonesia first.
+
+Merged into components.i18n.TEXT.
+"""
 
 from __future__ import annotations
 
-TEXT: dict[str, tuple[str, str]] = {}
+TEXT: dict[str, tuple[str, str]] = {
+    # document
+    "rep.title": ("Laporan Kinerja Penanganan Pengaduan", "Complaint Handling Performance Report"),
+    "rep.cover.gov": ("PEMERINTAH KOTA PALEMBANG", "PALEMBANG CITY GOVERNMENT"),
+    "rep.cover.unit": (
+        "Dinas Komunikasi dan Informatika · Command Center Lawang Jabo",
+        "Communication and Informatics Office · Lawang Jabo Command Center",
+    ),
+    "rep.cover.period": ("Periode", "Period"),
+    "rep.cover.scope": ("Cakupan", "Scope"),
+    "rep.cover.filters": ("Saringan", "Filters"),
+    "rep.cover.generated": ("Dibuat", "Generated"),
+    "rep.cover.asof": ("Data per", "Data as of"),
+    "rep.cover.kind": ("Jenis laporan", "Report type"),
+    "rep.cover.staff_only": (
+        "Dokumen internal: memuat aduan Rahasia (ditandai RAHASIA). Tidak untuk dipublikasikan.",
+        "Internal document: includes confidential complaints (marked CONFIDENTIAL). Not for publication.",
+    ),
+    "rep.kind.on_demand": ("Atas permintaan", "On demand"),
+    "rep.kind.weekly": ("Mingguan (terjadwal)", "Weekly (scheduled)"),
+    "rep.kind.monthly": ("Bulanan (terjadwal)", "Monthly (scheduled)"),
+    "rep.scope.city": ("Seluruh Kota Palembang", "All of Palembang"),
+    "rep.scope.kecamatan.named": ("Kecamatan {name}", "Kecamatan {name}"),
+    "rep.scope.agency.named": ("OPD {name}", "Agency {name}"),
+    "rep.pdf.page": ("Halaman {n} dari {total}", "Page {n} of {total}"),
+    "rep.pdf.footer": (
+        "Lawang Jabo · dibuat {when} · angka sesuai definisi di dasbor Statistik Aduan",
+        "Lawang Jabo · generated {when} · figures as defined on the Complaint Statistics dashboard",
+    ),
+    "rep.section.summary": ("Ringkasan Eksekutif", "Executive Summary"),
+    "rep.section.charts": ("Grafik", "Charts"),
+    "rep.section.kecamatan": ("Kinerja per Kecamatan", "Performance by Kecamatan"),
+    "rep.section.agency": ("Kinerja per OPD", "Performance by Agency (OPD)"),
+    "rep.section.beyond": ("Aduan Terbuka Melewati SLA", "Open Complaints Beyond SLA"),
+    "rep.kpi.indicator": ("Indikator", "Indicator"),
+    "rep.kpi.current": ("Periode ini", "This period"),
+    "rep.kpi.previous": ("Periode sebelumnya", "Previous period"),
+    "rep.kpi.change": ("Perubahan", "Change"),
+    "rep.kpi.note": (
+        "Periode sebelumnya: jumlah hari yang sama tepat sebelum periode ini, dinilai pada umur yang sama. "
+        "Perubahan persentase dalam poin persentase.",
+        "Previous period: the same number of days right before this one, judged at the same age. "
+        "Changes of percentages are in percentage points.",
+    ),
+    "rep.kpi.units": ("Satuan", "Units"),
+    "rep.kpi.units.text": (
+        "persentase dalam %, median waktu selesai dalam jam, perubahan persentase dalam poin",
+        "percentages in %, median time to resolve in hours, changes of percentages in points",
+    ),
+    "rep.sum.received": (
+        "Pada periode ini masuk {n} aduan (periode sebelumnya {prev}); "
+        "{resolved} di antaranya telah diselesaikan.",
+        "{n} complaints came in this period (previous period {prev}); {resolved} of them have been resolved.",
+    ),
+    "rep.sum.sla": (
+        "Kepatuhan SLA {sla} dari {evaluated} aduan yang dinilai; {beyond} aduan masih terbuka melewati SLA.",
+        "SLA compliance was {sla} of {evaluated} evaluated "
+        "complaints; {beyond} complaints are open beyond SLA.",
+    ),
+    "rep.sum.worst_kec": (
+        "Kepatuhan SLA terendah: Kecamatan {name} ({sla}).",
+        "Lowest SLA compliance: Kecamatan {name} ({sla}).",
+    ),
+    "rep.chart.trend": ("Aduan masuk dan selesai", "Complaints received and resolved"),
+    "rep.chart.kecamatan": ("Aduan per kecamatan", "Complaints per kecamatan"),
+    "rep.chart.category": ("Kategori terbanyak", "Largest categories"),
+    "rep.chart.outcome": ("Hasil akhir aduan", "Complaint outcomes"),
+    "rep.chart.funnel": ("Tahapan LAPOR!", "LAPOR! stages"),
+    "rep.breakdown.note": (
+        "Kepatuhan SLA di bawah 70% (minimal 10 aduan dinilai) dicetak "
+        "merah. Terbuka dan lewat SLA: per akhir periode.",
+        "SLA compliance under 70% (at least 10 evaluated) is printed in "
+        "red. Open and beyond SLA: at the end of the period.",
+    ),
+    "rep.beyond.lead": (
+        "{n} aduan masih terbuka melewati tenggat tindak lanjut per {when}. "
+        "Berikut {shown} yang paling lama lewat tenggat.",
+        "{n} complaints were open past their follow-up deadline as of "
+        "{when}. The {shown} longest overdue follow.",
+    ),
+    "rep.rahasia": ("Rahasia", "Confidential"),
+    "rep.sign.prepared": ("Disiapkan oleh,", "Prepared by,"),
+    "rep.sign.approved": ("Mengetahui,", "Acknowledged by,"),
+    "rep.sign.name": (
+        "( ................................................ )",
+        "( ................................................ )",
+    ),
+    "rep.filter.all": ("semua", "all"),
+    "rep.filter.kecamatan": ("Kecamatan", "Kecamatan"),
+    "rep.filter.agency": ("OPD", "Agency"),
+    "rep.filter.category": ("Kategori", "Category"),
+    "rep.filter.channel": ("Kanal", "Channel"),
+    "rep.filter.report_type": ("Jenis laporan", "Report type"),
+    "rep.filter.status": ("Status", "Status"),
+    "rep.filter.rahasia": ("Termasuk aduan Rahasia", "Confidential complaints included"),
+    "rep.yes": ("ya", "yes"),
+    "rep.no": ("tidak", "no"),
+    "rep.xlsx.truncated": ("Baris dipotong pada batas Excel", "Rows cut at Excel's limit"),
+    # columns
+    "rep.col.code": ("Kode", "Code"),
+    "rep.col.kecamatan": ("Kecamatan", "Kecamatan"),
+    "rep.col.agency": ("OPD", "Agency"),
+    "rep.col.sla_evaluated": ("Dinilai SLA", "SLA evaluated"),
+    "rep.col.sla_met": ("Memenuhi SLA", "SLA met"),
+    "rep.col.tracking": ("No. pelacakan", "Tracking no."),
+    "rep.col.title": ("Judul", "Title"),
+    "rep.col.received": ("Masuk", "Received"),
+    "rep.col.overdue": ("Lewat", "Overdue"),
+    "rep.row.tracking_id": ("No. pelacakan", "Tracking no."),
+    "rep.row.source": ("Sumber", "Source"),
+    "rep.row.external_id": ("ID sumber", "Source ID"),
+    "rep.row.created_at": ("Masuk (WIB)", "Received (WIB)"),
+    "rep.row.created_day": ("Tanggal masuk", "Received day"),
+    "rep.row.report_type": ("Jenis", "Type"),
+    "rep.row.title": ("Judul", "Title"),
+    "rep.row.category": ("Kategori", "Category"),
+    "rep.row.agency": ("OPD", "Agency"),
+    "rep.row.kecamatan": ("Kecamatan", "Kecamatan"),
+    "rep.row.kelurahan": ("Kelurahan", "Kelurahan"),
+    "rep.row.channel": ("Kanal", "Channel"),
+    "rep.row.status": ("Status", "Status"),
+    "rep.row.outcome": ("Hasil", "Outcome"),
+    "rep.row.forwarded_at": ("Diteruskan (WIB)", "Forwarded (WIB)"),
+    "rep.row.first_response_at": ("Tindak lanjut (WIB)", "Follow-up (WIB)"),
+    "rep.row.response_due_at": ("Tenggat tindak lanjut (WIB)", "Follow-up due (WIB)"),
+    "rep.row.resolved_at": ("Selesai (WIB)", "Resolved (WIB)"),
+    "rep.row.closed_at": ("Ditutup (WIB)", "Closed (WIB)"),
+    "rep.row.hours_to_resolve": ("Jam sampai selesai", "Hours to resolve"),
+    "rep.row.confidential": ("Rahasia", "Confidential"),
+    # the Laporan page
+    "nav.laporan": ("Laporan", "Reports"),
+    "lap.title": ("Laporan", "Reports"),
+    "lap.lead": (
+        "Buat laporan PDF, XLSX atau CSV untuk satu periode; laporan kota mingguan (Senin 07.00 WIB) dan "
+        "bulanan (tanggal 1, 07.00 WIB) dibuat otomatis dan tersimpan di arsip.",
+        "Make a PDF, XLSX or CSV report for a period; weekly (Monday 07:00 WIB) and monthly (1st, 07:00 WIB) "
+        "city reports are made automatically and kept in the archive.",
+    ),
+    "lap.period": ("Periode", "Period"),
+    "lap.period.week": ("Minggu", "Week"),
+    "lap.period.month": ("Bulan", "Month"),
+    "lap.period.quarter": ("Triwulan", "Quarter"),
+    "lap.period.custom": ("Rentang sendiri", "Custom range"),
+    "lap.anchor": ("Tanggal dalam periode / rentang", "A date in the period / the range"),
+    "lap.scope": ("Cakupan", "Scope"),
+    "lap.scope.city": ("Seluruh kota", "Whole city"),
+    "lap.scope.kecamatan": ("Satu kecamatan", "One kecamatan"),
+    "lap.scope.agency": ("Satu OPD", "One agency"),
+    "lap.scope.which": ("Kecamatan / OPD", "Kecamatan / agency"),
+    "lap.lang": ("Bahasa laporan", "Report language"),
+    "lap.lang.id": ("Indonesia", "Indonesian"),
+    "lap.lang.en": ("Inggris", "English"),
+    "lap.format": ("Format", "Format"),
+    "lap.fmt.pdf": ("PDF (dokumen)", "PDF (document)"),
+    "lap.fmt.xlsx": ("XLSX (Excel)", "XLSX (Excel)"),
+    "lap.fmt.csv": ("CSV (baris aduan)", "CSV (complaint rows)"),
+    "lap.generate": ("Buat laporan", "Generate report"),
+    "lap.download": ("Unduh", "Download"),
+    "lap.status.queued": ("Menunggu giliran", "Queued"),
+    "lap.status.running": ("Sedang dibuat", "In progress"),
+    "lap.status.done": ("Selesai", "Done"),
+    "lap.status.failed": ("Gagal", "Failed"),
+    "lap.stage.queries": ("menghitung angka", "computing figures"),
+    "lap.stage.rows": ("menulis baris aduan", "writing complaint rows"),
+    "lap.stage.charts": ("membuat grafik", "drawing charts"),
+    "lap.stage.pdf": ("menyusun PDF", "laying out the PDF"),
+    "lap.stage.done": ("selesai", "done"),
+    "lap.lost": (
+        "Proses pembuatan laporan berhenti sebelum selesai. Coba lagi.",
+        "The report process stopped before finishing. Please try again.",
+    ),
+    "lap.error.dates": ("Tanggal periode tidak valid.", "The period's dates are not valid."),
+    "lap.error.scope": ("Pilih kecamatan atau OPD.", "Choose a kecamatan or an agency."),
+    "lap.error.format": ("Pilih bahasa dan format.", "Choose a language and a format."),
+    "lap.archive": ("Arsip laporan", "Report archive"),
+    "lap.archive.note": (
+        "Laporan staf memuat aduan Rahasia (ditandai); jangan diteruskan ke publik.",
+        "Staff reports include confidential complaints (flagged); do not pass them to the public.",
+    ),
+    "lap.archive.empty": ("Belum ada laporan.", "No reports yet."),
+    "lap.col.created": ("Dibuat (WIB)", "Made (WIB)"),
+    "lap.col.kind": ("Jenis", "Type"),
+    "lap.col.period": ("Periode", "Period"),
+    "lap.col.scope": ("Cakupan", "Scope"),
+    "lap.col.format": ("Format", "Format"),
+    "lap.col.status": ("Status", "Status"),
+    "lap.col.file": ("Berkas", "File"),
+}

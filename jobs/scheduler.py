@@ -148,6 +148,20 @@ def job_specs(
             misfire_grace_s=settings.snapshot_interval_s,
         )
     )
+    from jobs.scheduled_reports import SCHEDULES, scheduled_report
+    from jobs.scheduled_reports import trigger as report_trigger
+
+    for kind, (job_id, job_name, _, _) in SCHEDULES.items():
+        specs.append(
+            JobSpec(
+                job_id,
+                job_name,
+                lambda should_stop, kind=kind: scheduled_report(engine, settings, kind, should_stop),
+                trigger=report_trigger(kind),
+                misfire_grace_s=6 * 3600,  # a scheduler down at 07:00 still writes the report by 13:00
+                run_at_start=False,
+            )
+        )
     return specs
 
 

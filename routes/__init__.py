@@ -13,8 +13,9 @@ from flask import Flask
 def register(server: Flask) -> None:
     """Attach every blueprint of this package to the Flask server."""
     # Imported here, not at module top, so that importing `routes` does no work (DESIGN: no I/O at import).
+    from routes.reports import bp as reports
     from routes.snapshots import bp as snapshots
 
-    blueprints: list = [snapshots]
+    blueprints: list = [snapshots, reports]
     for bp in blueprints:
         server.register_blueprint(bp)

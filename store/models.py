@@ -190,3 +190,4 @@ class JobRun(Base):
 
 
 from store import models_cameras, models_ingest  # noqa: E402, F401  (register their tables)
+from store import models_reports  # noqa: E402, F401  (the report archive, migration 0004)

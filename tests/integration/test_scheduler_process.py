@@ -257,14 +257,17 @@ def test_the_scheduled_jobs_follow_the_settings(engine):
 
     plain = load({"ELAPOR_TOKEN": TOKEN, "DATA_DIR": "var"})
     both = load({"ELAPOR_TOKEN": TOKEN, "DATA_DIR": "var", "OPEN311_URL": "http://127.0.0.1:9/open311/v2"})
-    assert [s.id for s in job_specs(plain, engine)] == ["sync_elapor", "refresh_snapshots"]
+    reports = ["report_weekly", "report_monthly"]
+    assert [s.id for s in job_specs(plain, engine)] == ["sync_elapor", "refresh_snapshots", *reports]
     specs = job_specs(both, engine)
-    assert [s.id for s in specs] == ["sync_elapor", "sync_open311", "refresh_snapshots"]
+    assert [s.id for s in specs] == ["sync_elapor", "sync_open311", "refresh_snapshots", *reports]
 
     scheduler = build_scheduler(specs, Runner(), interval_s=300)
     jobs = {j.id: j for j in scheduler.get_jobs()}
     assert scheduler.state == STATE_STOPPED
-    assert set(jobs) == {"sync_elapor", "sync_open311", "refresh_snapshots"}
+    assert set(jobs) == {"sync_elapor", "sync_open311", "refresh_snapshots", *reports}
+    for job_id in reports:  # on a WIB cron (tests/integration/test_reports.py)
+        assert type(jobs.pop(job_id).trigger).__name__ == "CronTrigger"
     snapshots = jobs.pop("refresh_snapshots")
     assert (snapshots.coalesce, snapshots.max_instances, snapshots.misfire_grace_time) == (True, 1, 60)
     assert snapshots.trigger.interval == timedelta(seconds=plain.snapshot_interval_s) == timedelta(seconds=60)

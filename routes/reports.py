@@ -1,0 +1,65 @@
+"""Report downloads: `/laporan/unduh/<archive id>`, for staff only.
+
+The request supplies an integer id and nothing else: the file's path comes from the archive row,
+joined to REPORT_DIR and checked to stay inside it. Reports may hold Rahasia complaints, so the
+route checks the caller's role itself whenever the role guard is installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, send_file
+
+from config import get_settings
+from store.db import get_engine
+from store.reports_archive import get_report
+
+bp = Blueprint("reports", __name__)
+
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def download_url(report_id: int) -> str:
+    """The address a finished report is downloaded from."""
+    return f"/laporan/unduh/{int(report_id)}"
+
+
+def _inside(root: Path, relative: str | None) -> Path | None:
+    if not relative or "\x00" in relative:
+        return None
+    root = root.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or path == root or not path.is_file():
+        return None
+    return path
+
+
+def _staff_only() -> None:
+    try:
+        from components.access import STAFF
+        from routes.guard import current_role, guard
+    except ImportError:  # a build without logins
+        return
+    if guard not in current_app.before_request_funcs.get(None, []):
+        return  # the guard is not installed (tests, a closed network): nothing to check against
+    if current_role() not in STAFF:
+        abort(403)
+
+
+@bp.get("/laporan/unduh/<int:report_id>")
+def download(report_id: int) -> Response:
+    _staff_only()
+    row = get_report(get_engine(), report_id)
+    if row is None or row["status"] != "done":
+        abort(404)
+    path = _inside(get_settings().report_dir, row["path"])
+    if path is None:
+        abort(404)
+    resp = send_file(path, mimetype=MIMETYPES[row["fmt"]], as_attachment=True, download_name=path.name)
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
