@@ -1,8 +1,8 @@
 """One frame from an RTSP or HLS stream with OpenCV's FFmpeg backend, with hard timeouts.
 
 FFmpeg alone reports every failure as "could not open", and a server that accepts and never
-answers holds it until its timeout. So a cheap probe goes first and names the failure: for RTSP a
-DESCRIBE on a plain socket (refused, no answer, not RTSP, 404, ...), for HLS a GET of the playlist
+answers holds it until its timeout. So a cheap probe goes first and names the failure: for RTSP an
+OPTIONS on a plain socket (refused, no answer, not RTSP, 404, ...), for HLS a GET of the playlist
 (HTTP status, not a playlist). Only a stream that passes the probe is opened with OpenCV, with the
 open and read timeouts passed in the constructor (DESIGN.md: set afterwards they are ignored).
 
@@ -50,20 +50,19 @@ def _recv_line(sock: socket.socket, deadline: Deadline, limit: int = 4096) -> by
     return buf.split(b"\n", 1)[0].strip()
 
 
-def probe_rtsp(url: str, deadline: Deadline) -> None:
-    """DESCRIBE the RTSP URL on a plain socket and raise CaptureFailure unless it answers sensibly."""
+def _rtsp_status(url: str, method: str, deadline: Deadline) -> int:
+    """Send one RTSP request on a plain socket and return the status code; raises CaptureFailure."""
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or RTSP_DEFAULT_PORT
     # Credentials stay out of the probe; a 401 is fine here (FFmpeg authenticates with them).
     netloc = f"{host}:{port}" if ":" not in (host or "") else f"[{host}]:{port}"
     bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    request = (
-        f"DESCRIBE {bare} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\n"
-        "User-Agent: LawangJabo/1.0\r\n\r\n"
-    )
+    request = f"{method} {bare} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: LawangJabo/1.0\r\n"
+    if method == "DESCRIBE":
+        request += "Accept: application/sdp\r\n"
     try:
         with socket.create_connection((host, port), timeout=deadline.remaining()) as sock:
-            sock.sendall(request.encode("latin-1", "replace"))
+            sock.sendall((request + "\r\n").encode("latin-1", "replace"))
             line = _recv_line(sock, deadline)
     except CaptureFailure:
         raise
@@ -74,11 +73,28 @@ def probe_rtsp(url: str, deadline: Deadline) -> None:
     words = line.split()
     if not line.startswith(b"RTSP/") or len(words) < 2 or not words[1].isdigit():
         raise CaptureFailure("decode_error", "jawaban bukan RTSP (not an RTSP answer)")
-    code = int(words[1])
+    return int(words[1])
+
+
+def _raise_for_rtsp_status(code: int) -> None:
     if code == 404:
         raise CaptureFailure("not_found", "RTSP 404")
     if code >= 400 and code != 401:
         raise CaptureFailure("http_error", f"RTSP {code}")
+
+
+def probe_rtsp(url: str, deadline: Deadline) -> None:
+    """OPTIONS on a plain socket: raise CaptureFailure unless an RTSP server answers.
+
+    OPTIONS, not DESCRIBE: a DESCRIBE makes a server prepare the media, and some (gst-rtsp-server
+    with shared media) refuse the next DESCRIBE with 503 while they tear it down again.
+    """
+    _raise_for_rtsp_status(_rtsp_status(url, "OPTIONS", deadline))
+
+
+def explain_rtsp_failure(url: str, deadline: Deadline) -> None:
+    """After FFmpeg failed to open: DESCRIBE once to name why (404, 503, ...); raises CaptureFailure."""
+    _raise_for_rtsp_status(_rtsp_status(url, "DESCRIBE", deadline))
 
 
 def probe_hls(url: str, headers: dict[str, str] | None, deadline: Deadline) -> None:
@@ -99,6 +115,8 @@ def read_frame(url: str, headers: dict[str, str] | None, deadline: Deadline) -> 
         if not cap.isOpened():
             if deadline.expired or deadline.elapsed() >= 0.9 * deadline.timeout_s:
                 raise CaptureFailure("timeout", f"aliran tidak terbuka dalam {deadline.timeout_s:g} dtk")
+            if urlsplit(url).scheme.lower().startswith("rtsp") and not deadline.expired:
+                explain_rtsp_failure(url, deadline)
             raise CaptureFailure("decode_error", "FFmpeg tidak dapat membuka aliran (could not open)")
         # Some streams start with frames that do not decode yet (waiting for a key frame): read
         # again until one decodes, the stream ends, or the time is up.

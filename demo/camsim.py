@@ -298,6 +298,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256  # benchmarks open hundreds of connections at once
 
+    def handle_error(self, request, client_address) -> None:
+        # A viewer that hangs up mid-request is normal for a camera, not worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
 
 def make_server(sim: CameraSim, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """An HTTP server for `sim` on host:port (port 0: a free one; read server.server_port)."""
