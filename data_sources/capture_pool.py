@@ -153,8 +153,9 @@ def run_pool(
                 if worker.conn in ready or worker.conn.poll():
                     try:
                         _index, result = worker.conn.recv()
-                    except (EOFError, OSError) as exc:
-                        finish(worker, on_crash(item, elapsed, f"worker lost: {type(exc).__name__}"))
+                    except (EOFError, OSError):
+                        worker.proc.join(STOP_WAIT_S)  # a closed pipe: the worker has died
+                        finish(worker, on_crash(item, elapsed, f"worker died (exit {worker.proc.exitcode})"))
                         retire(worker)
                         if pending and len(pool) < size:
                             dispatch(start())
