@@ -12,6 +12,7 @@ from typing import Any
 
 import dash_leaflet as dl
 import pandas as pd
+from dash import html
 
 from components.camera_tiles import STATUS_COLORS, age_text, status_text, thumb_src
 from components.i18n import fmt_int, fmt_num, fmt_pct, t
@@ -103,8 +104,33 @@ def metric_max(figures: pd.DataFrame) -> dict[str, float]:
     }
 
 
+SCALE = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")  # as in lawangjabo_map.js
+
+
+def scale_legend(metric: str, hideout: dict[str, Any], days: int, lang: str) -> html.Div:
+    """The colour key of the kecamatan layer: what is measured, over which period, from 0 to the top."""
+    top = (hideout.get("max") or {}).get(metric, 0)
+    fmt = fmt_pct if metric == "resolved_pct" else fmt_num if metric == "per_km2" else fmt_int
+    return html.Div(
+        [
+            html.Div(
+                f"{t('peta.metric.' + metric, lang)} · {t('period.days', lang, n=days)}", className="small"
+            ),
+            html.Div(
+                [html.Span(style={"background": c}, className="map-scale-step") for c in SCALE],
+                className="map-scale",
+            ),
+            html.Div(
+                [html.Span(fmt(0, lang)), html.Span(fmt(top, lang))],
+                className="d-flex justify-content-between small text-muted",
+            ),
+        ],
+        id="peta-scale-body",
+    )
+
+
 def _code_of(props: dict[str, Any], names: dict[str, str]) -> str | None:
-    for key in ("kecamatan_code", "code", "kode", "kode_kemendagri", "kecamatan_code", "kd_kecamatan"):
+    for key in ("kecamatan_code", "code", "kode", "kode_kemendagri", "kd_kecamatan"):
         if props.get(key):
             return str(props[key])
     for key in ("name", "nama", "nama_umum", "nama_kepmendagri", "kecamatan", "NAMOBJ"):

@@ -13,7 +13,8 @@ from components.cards import kpi_cards
 from components.i18n import WIB, current_lang, fmt_datetime_wib, t
 from components.shell import as_of_badge
 from config import get_settings
-from store.camera_read import cameras, kecamatan_figures, latest_check_at
+from pages.map_data import kecamatan_data
+from store.camera_read import cameras, latest_check_at
 from store.db import get_engine
 from store.filters import Filter
 from store.queries import as_of, kpis
@@ -73,20 +74,8 @@ def layout(detik: str | None = None, **_: str) -> html.Div:
     now = datetime.now(UTC)
     cams = _cams(now)
     rows = cams.to_dict("records")
-    figures = kecamatan_figures(
-        get_engine(),
-        Filter(
-            start=(now.astimezone(WIB) - timedelta(days=KPI_DAYS - 1)).date(), end=now.astimezone(WIB).date()
-        ),
-        now,
-        lang,
-    )
-    kec = ml.kecamatan_layer(
-        f"{P}-kec",
-        ml.kecamatan_points(figures, lang),
-        False,
-        {"metric": "complaints", "max": ml.metric_max(figures)},
-    )
+    kec_geo, hideout, polygons = kecamatan_data(KPI_DAYS, "complaints", lang, now)
+    kec = ml.kecamatan_layer(f"{P}-kec", kec_geo, polygons, hideout)
     overlays = [
         (t("peta.layer.kecamatan", lang), kec, True),
         (
@@ -97,7 +86,16 @@ def layout(detik: str | None = None, **_: str) -> html.Div:
     ]
     views = {
         "map": html.Div(
-            [ml.base_map(f"{P}-map", get_settings().tile_url, overlays, lang, height="78vh"), legend(lang)]
+            [
+                ml.base_map(f"{P}-map", get_settings().tile_url, overlays, lang, height="76vh"),
+                html.Div(
+                    [
+                        legend(lang),
+                        html.Span(checked_text(latest_check_at(get_engine()), lang), id=f"{P}-map-asof"),
+                    ],
+                    className="d-flex justify-content-between asof mt-1",
+                ),
+            ]
         ),
         "tiles": html.Div(_tiles_block(rows, now, lang), id=f"{P}-tiles-body"),
         "kpis": html.Div(_kpi_block(now, lang), id=f"{P}-kpis-body"),
@@ -177,6 +175,7 @@ clientside_callback(
     Output(f"{P}-cameras", "data"),
     Output(f"{P}-tiles-body", "children"),
     Output(f"{P}-kpis-body", "children"),
+    Output(f"{P}-map-asof", "children"),
     Input(f"{P}-tick", "n_intervals"),
     prevent_initial_call=True,
 )
@@ -188,4 +187,5 @@ def refresh(_n):
         ml.camera_features(cams, now, lang),
         _tiles_block(cams.to_dict("records"), now, lang),
         _kpi_block(now, lang),
+        checked_text(latest_check_at(get_engine()), lang),
     )

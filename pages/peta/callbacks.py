@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from components import map_layers as ml
 from components.camera_tiles import checked_text, summary
 from components.i18n import current_lang, fmt_int, fmt_num, fmt_pct, t
-from pages.peta.data import DEFAULT_PERIOD, camera_data, kecamatan_data, period_filter, points_data
+from pages.map_data import DEFAULT_PERIOD, camera_data, kecamatan_data, period_filter, points_data
 from store.camera_read import latest_check_at
 from store.db import get_engine
 
@@ -37,6 +38,7 @@ def refresh_cameras(_n):
     Output(f"{P}-points", "cluster"),
     Output(f"{P}-points-note", "children"),
     Output(f"{P}-query", "data"),
+    Output(f"{P}-scale", "children"),
     Input(f"{P}-period", "value"),
     Input(f"{P}-metric", "value"),
     prevent_initial_call=True,
@@ -48,7 +50,8 @@ def update_kecamatan(days, metric):
     pts, binned, total = points_data(days)
     note = t("peta.points.binned" if binned else "peta.points.raw", lang, n=fmt_int(total, lang))
     cluster = not binned and len(pts["features"]) > 200
-    return geo, hideout, pts, cluster, note, urlencode({"periode": days, "ukuran": metric})
+    query = urlencode({"periode": days, "ukuran": metric})
+    return geo, hideout, pts, cluster, note, query, ml.scale_legend(metric, hideout, days, lang)
 
 
 @callback(
@@ -69,6 +72,7 @@ def click_kecamatan(feature, days, hideout):
     info = html.Div(
         [
             html.Div(p["name"], className="fw-semibold"),
+            html.Div(t("period.days", lang, n=int(days or DEFAULT_PERIOD)), className="text-muted"),
             html.Div(f"{t('col.complaints', lang)}: {fmt_int(p['complaints'], lang)}"),
             html.Div(f"{t('peta.metric.per_km2', lang)}: {fmt_num(p['per_km2'], lang)}"),
             html.Div(f"{t('col.resolved_pct', lang)}: {fmt_pct(p['resolved_pct'], lang)}"),

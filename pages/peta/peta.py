@@ -13,8 +13,8 @@ from components.camera_tiles import checked_text, legend, summary
 from components.i18n import current_lang, fmt_datetime_wib, t
 from components.shell import as_of_badge
 from config import get_settings
+from pages.map_data import DEFAULT_PERIOD, PERIODS, camera_data, kecamatan_data, points_data
 from pages.peta import callbacks  # noqa: F401  (registers the page's callbacks)
-from pages.peta.data import DEFAULT_PERIOD, PERIODS, camera_data, kecamatan_data, points_data
 from store.camera_read import latest_check_at
 from store.db import get_engine
 from store.queries import as_of
@@ -94,6 +94,7 @@ def layout(periode: str | None = None, ukuran: str | None = None, **_: str) -> h
             html.Div(
                 [
                     html.H2(t("peta.layer.kecamatan", lang)),
+                    html.Div(ml.scale_legend(metric, hideout, days, lang), id=f"{P}-scale", className="mb-2"),
                     html.Div(t("peta.click_hint", lang), id=f"{P}-info", className="peta-info small"),
                 ],
                 className="panel",

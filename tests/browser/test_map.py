@@ -105,3 +105,23 @@ def test_an_interval_refresh_keeps_the_users_zoom_and_pan(cam_page, camera_app):
     after = _settled_box(cam_page, cam_page.locator(".cam-marker-frozen"))
     assert abs(after["x"] - moved["x"]) < 2 and abs(after["y"] - moved["y"]) < 2
     assert cam_page.errors == []
+
+
+def test_complaint_points_layer_clusters_when_switched_on(cam_page, camera_app):
+    _open_map(cam_page, camera_app.url)
+    assert cam_page.locator(".lj-cluster, .complaint-point").count() == 0  # off by default
+    cam_page.locator(".leaflet-control-layers-overlays label", has_text="Titik aduan").locator(
+        "input"
+    ).check()
+    cam_page.locator(".lj-cluster").first.wait_for()
+    note = cam_page.locator("#peta-points-note").inner_text()
+    total = int(re.sub(r"\D", "", note.split(" ")[0]))
+    shown = (
+        sum(
+            int(x.replace(".", "").replace("k", "000"))
+            for x in cam_page.locator(".lj-cluster span").all_inner_texts()
+        )
+        + cam_page.locator(".complaint-point").count()
+    )
+    assert shown == total  # every point of the period is in a cluster or drawn on its own
+    assert cam_page.errors == []

@@ -1,4 +1,4 @@
-"""What the map shows, assembled from store queries and component builders (no Dash here)."""
+"""Map data shared by Peta and the wall mode, from store queries and component builders (no Dash here)."""
 
 from __future__ import annotations
 
