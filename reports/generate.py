@@ -8,6 +8,7 @@ download never sees half a file.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -98,15 +99,16 @@ def generate(engine: Engine, settings: Settings, report_id: int, now: datetime |
     req = request_of(row)
     mark_running(engine, report_id, pid=os.getpid())
     relative = file_name(report_id, req)
-    root = settings.report_dir.resolve()
-    final = root / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
+    final = settings.report_dir.resolve() / relative
     partial = final.with_name(f".{final.name}.part")
     try:
+        final.parent.mkdir(parents=True, exist_ok=True)
         rows = _render(engine, report_id, req, partial, now)
         os.replace(partial, final)
     except BaseException as exc:
-        partial.unlink(missing_ok=True)
+        # Every failure lands on the row (the page shows it); the half-written file goes.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         fail_report(engine, report_id, f"{type(exc).__name__}: {exc}")
         raise
     finish_report(engine, report_id, relative, final.stat().st_size, rows)
