@@ -8,7 +8,6 @@ kaleido session: starting the browser is the expensive part (3-4 s per image oth
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from components import figures
 from components.i18n import fmt_date, t
 from reports.content import ReportContent
 
-CHROMIUM = Path(os.environ.get("REPORT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; the same browser the browser tests drive
 WIDTH_PX, SCALE = 900, 2
 
 

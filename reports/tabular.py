@@ -169,8 +169,8 @@ def write_xlsx(
     widths = [ROW_WIDTHS.get(c, 17 if c in TIME_COLS else 12) for c in columns]
     ws = _sheet(wb, "Aduan", _row_labels(columns, lang), widths, shown)
     convert = _row_converter(columns)
-    # Formats by column, set through one template cell each: a WriteOnlyCell per value would
-    # cost a million objects; plain datetimes get openpyxl's date format, numbers stay numbers.
+    # Plain values, not a WriteOnlyCell each: a million rows would mean twenty million cell
+    # objects. openpyxl gives datetimes its date-time format; the header row carries the units.
     written = 0
     for chunk in iter_row_chunks(engine, content.flt, staff):
         for row in chunk:

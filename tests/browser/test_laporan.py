@@ -20,7 +20,7 @@ GENERATION_TIMEOUT_MS = 240_000  # a loaded CI machine; the report itself takes 
 
 
 def test_generate_a_report_and_download_it(page, live_app):
-    page.goto(f"{live_app}/laporan")
+    page.goto(f"{live_app}/laporan", timeout=GENERATION_TIMEOUT_MS)
     wait_for_dash(page)
     assert page.locator("h1").inner_text() == "Laporan"
 
