@@ -83,6 +83,9 @@ def cam_page(browser, camera_app):
     context.route(lambda u: urlsplit(u).netloc != origin and u.startswith("http"), outside)
     pg = context.new_page()
     pg.errors = errors
+    # The machine is shared: generous waits, never sleeps (every wait is for a condition).
+    pg.set_default_navigation_timeout(90_000)
+    pg.set_default_timeout(60_000)
     pg.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text[:400]}"))
     pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     yield pg
