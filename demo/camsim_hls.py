@@ -55,6 +55,7 @@ class HlsStream:
             "-hls_flags", "delete_segments+omit_endlist+independent_segments",
             "-hls_segment_filename", str(self.folder / "seg%06d.ts"), str(self.playlist),
         ]  # fmt: skip
+        # ffmpeg ends at the end of its input, so it dies with the simulator that feeds it.
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
         self._thread = threading.Thread(target=self._feed, name=f"hls-{self.folder.name}", daemon=True)
         self._thread.start()
