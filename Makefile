@@ -55,10 +55,11 @@ format: $(VENV)/.installed-dev ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed-dev ## print benchmark figures (bench/stats.py, bench/reports.py, bench/cameras.py)
+bench: $(VENV)/.installed-dev ## print benchmark figures (bench/stats.py, bench/reports.py, bench/cameras.py, bench/ingest.py)
 	$(PY) bench/stats.py
 	$(PY) bench/reports.py
 	$(PY) bench/cameras.py
+	$(PY) bench/ingest.py
 
 migrate: $(VENV)/.installed-run ## bring DATABASE_URL to the current schema
 	$(PY) -m store.migrate
