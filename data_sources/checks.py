@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from data_sources.dates import DateError, parse_datetime, show
@@ -178,13 +179,23 @@ def history(raw: dict, vocab: Vocabulary, problems: list[Problem]) -> list[Statu
             return []
         note = entry.get("note")
         if note is not None:
-            note = clean_text(note) or None
-            if note:
-                note = scrub(note)
-                note = note if len(note) <= NOTE_MAX else note[: NOTE_MAX - 1] + "…"
+            note = _note(note) if type(note) is str else _note_of(note)
         out.append(StatusChange(at, status, note))
     out.sort(key=lambda s: s.at)
     return out
+
+
+def _note_of(value: object) -> str | None:
+    note = clean_text(value) or None
+    if note:
+        note = scrub(note)
+        note = note if len(note) <= NOTE_MAX else note[: NOTE_MAX - 1] + "…"
+    return note
+
+
+# History notes are mostly the source's fixed phrases ("Laporan diverifikasi oleh admin"):
+# cleaning and scrubbing each distinct text once is enough (it depends on the text alone).
+_note = lru_cache(maxsize=4096)(_note_of)
 
 
 def lifecycle(times: dict, history: list[StatusChange], status: str | None, outcome: str | None,

@@ -106,11 +106,12 @@ def _build(y: int, mo: int, d: int, m: re.Match[str], raw: str) -> datetime:
 
 def _from_text(raw: str) -> datetime:
     text = raw.strip()
-    try:
-        # The fast path: ISO 8601 as APIs send it.
-        return _aware(datetime.fromisoformat(text))
-    except ValueError:
-        pass
+    if text != raw:  # parse_datetime already tried the unstripped text
+        try:
+            # The fast path: ISO 8601 as APIs send it.
+            return _aware(datetime.fromisoformat(text))
+        except ValueError:
+            pass
     m = _NUMERIC.match(text)
     if m:
         a, b, c = m.group("a"), m.group("b"), m.group("c")
@@ -134,19 +135,33 @@ def _from_text(raw: str) -> datetime:
     raise DateError(f"cannot read {raw!r} as a date")
 
 
+# Text -> parsed moment. A record repeats its own moments (created_at is the first history
+# entry, updated_at the last), so about half the parses of a feed are answered here. Results are
+# immutable and depend on the text alone; the dict is simply emptied when full.
+_PARSED: dict[str, datetime] = {}
+_PARSED_MAX = 20_000
+
+
 def parse_datetime(value: object) -> datetime:
     """`value` as an aware UTC datetime; naive values are WIB. Raises DateError naming the value."""
     if type(value) is str:
+        moment = _PARSED.get(value)
+        if moment is not None:
+            return moment
         try:
             # The fast path: ISO 8601 as APIs send it (most records, every history entry).
             moment = datetime.fromisoformat(value)
         except ValueError:
             if value.startswith("#") and value.endswith(("!", "?")):
                 raise DateError(f"the cell holds the spreadsheet error {value}") from None
-            return _from_text(value)
-        if moment.tzinfo is UTC:
-            return moment
-        return moment.astimezone(UTC) if moment.tzinfo is not None else _aware(moment)
+            moment = _from_text(value)
+        else:
+            if moment.tzinfo is not UTC:
+                moment = moment.astimezone(UTC) if moment.tzinfo is not None else _aware(moment)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[value] = moment
+        return moment
     if isinstance(value, datetime):
         return _aware(value)
     if isinstance(value, date):
@@ -157,8 +172,8 @@ def parse_datetime(value: object) -> datetime:
         if isinstance(value, float) and math.isnan(value):
             raise DateError("empty")
         return _from_number(float(value))
-    if isinstance(value, str):
-        return _from_text(value)
+    if isinstance(value, str):  # a str subclass: read as plain text
+        return parse_datetime(str(value))
     raise DateError(f"{value!r} is not a date")
 
 

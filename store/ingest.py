@@ -167,7 +167,7 @@ def upsert_records(
         # makes bulk upserts about twice as fast. Per connection, harmless for readers.
         conn.exec_driver_sql("PRAGMA cache_size=-65536")
     category_ids, agency_ids = _code_ids(conn)
-    statements = UpsertStatements(conn)
+    statements = UpsertStatements.for_connection(conn)
     by_source: dict[str, list[ComplaintRecord]] = {}
     for (source, _), rec in best.items():
         by_source.setdefault(source, []).append(rec)
