@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from demo.elapor_sim_faults import Faults
+from demo.elapor_sim_faults import KINDS, Faults
 from demo.elapor_sim_items import ID_BASE, iso
 from demo.elapor_sim_world import SimWorld
 
@@ -114,6 +114,8 @@ class ElaporSim:
         self.injected: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
         self.served = Counter()
+        # Which records a client has been sent in a readable page at least once (any version).
+        self.delivered = np.zeros(world.n, dtype=bool)
 
     # ------------------------------------------------------------------ admin ----
 
@@ -142,7 +144,7 @@ class ElaporSim:
         return self.world.truth(now)
 
     def stats(self) -> dict[str, Any]:
-        """Counters and records by fault kind."""
+        """Counters, records by fault kind, and by fault kind those a client was sent (records_delivered)."""
         with self.lock:
             now = self.clock.now()
             out = {
@@ -153,6 +155,9 @@ class ElaporSim:
                 "faults": self.faults.as_dict(),
             }
         out["records"] = self.world.counts(now)
+        with self.lock:
+            delivered = np.bincount(self.world.kind[self.delivered], minlength=len(KINDS))
+        out["records_delivered"] = {KINDS[i]: int(n) for i, n in enumerate(delivered.tolist())}
         return out
 
     # ------------------------------------------------------------------ the API ----
@@ -234,6 +239,8 @@ class ElaporSim:
         with self.lock:
             self.served["pages"] += 1
             self.served["items"] += len(items)
+            if fault != "malformed":
+                self.delivered[world.log_rec[entries]] = True
             for name, used in (
                 ("duplicate_page", used_dup),
                 ("out_of_order", used_ooo),
