@@ -213,7 +213,7 @@ def _breakdown(content: ReportContent, frame: pd.DataFrame, title_key: str, name
         sla = fmt_pct(None if pd.isna(r.sla_pct) else r.sla_pct, lang)
         rows.append(
             [
-                str(r.name)[:34],
+                str(r.name)[:30],
                 fmt_int(r.complaints, lang),
                 fmt_pct(None if pd.isna(r.resolved_pct) else r.resolved_pct, lang),
                 fmt_hours(None if pd.isna(r.median_hours) else r.median_hours, lang),
@@ -225,8 +225,8 @@ def _breakdown(content: ReportContent, frame: pd.DataFrame, title_key: str, name
         )
     if not rows:
         return [_p(t(title_key, lang), "h1"), _p(t("stat.empty", lang))]
-    num = (WIDTH - 48 * mm) / 7
-    table = _table(header, rows, [48 * mm] + [num] * 7)
+    num = (WIDTH - 40 * mm) / 7
+    table = _table(header, rows, [40 * mm] + [num] * 7)
     table.setStyle(TableStyle([("ALIGN", (5, 1), (5, -1), "RIGHT")]))
     return [
         _p(t(title_key, lang), "h1"),

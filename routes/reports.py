@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_file
+from flask import Blueprint, Response, current_app, send_file
 
 from config import get_settings
 from store.db import get_engine
@@ -39,27 +39,35 @@ def _inside(root: Path, relative: str | None) -> Path | None:
     return path
 
 
-def _staff_only() -> None:
+def _refuse(status: int) -> Response:
+    # A plain response, not abort(): in DEBUG, Dash's dev tools turn a raised 404 into a 500 page.
+    return Response(
+        f"{'Not found' if status == 404 else 'Forbidden'}\n", status=status, mimetype="text/plain"
+    )
+
+
+def _staff_only() -> Response | None:
     try:
         from components.access import STAFF
         from routes.guard import current_role, guard
     except ImportError:  # a build without logins
-        return
+        return None
     if guard not in current_app.before_request_funcs.get(None, []):
-        return  # the guard is not installed (tests, a closed network): nothing to check against
-    if current_role() not in STAFF:
-        abort(403)
+        return None  # the guard is not installed (tests, a closed network): nothing to check against
+    return None if current_role() in STAFF else _refuse(403)
 
 
 @bp.get("/laporan/unduh/<int:report_id>")
 def download(report_id: int) -> Response:
-    _staff_only()
+    refused = _staff_only()
+    if refused is not None:
+        return refused
     row = get_report(get_engine(), report_id)
     if row is None or row["status"] != "done":
-        abort(404)
+        return _refuse(404)
     path = _inside(get_settings().report_dir, row["path"])
     if path is None:
-        abort(404)
+        return _refuse(404)
     resp = send_file(path, mimetype=MIMETYPES[row["fmt"]], as_attachment=True, download_name=path.name)
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
