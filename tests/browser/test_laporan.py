@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from tests.browser.test_pages_smoke import wait_for_dash
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]  # generation in a process of its own
 
 GENERATION_TIMEOUT_MS = 240_000  # a loaded CI machine; the report itself takes a few seconds
 
