@@ -8,7 +8,9 @@ its task is reported with the caller's timeout result, and a fresh worker takes 
 A worker that dies (segfault in native code) is reported the same way, with an error result.
 
 Workers are forked from a forkserver that has already imported OpenCV, so starting one costs
-milliseconds and inherits none of the parent's threads or database connections.
+milliseconds and inherits none of the parent's threads or database connections. As with any
+forkserver or spawn pool, a worker imports the calling script's main module: scripts that call
+capture_many must keep their work under `if __name__ == "__main__":` (`python -m jobs` is exempt).
 """
 
 from __future__ import annotations

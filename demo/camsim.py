@@ -186,6 +186,9 @@ def _peer_gone(sock: socket.socket) -> bool:
 class Handler(BaseHTTPRequestHandler):
     server_version = "LawangJaboCamSim/1.0"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, the body waits for the client's delayed
+    # ACK (40 ms a request), which is most of what a capture from this simulator would cost.
+    disable_nagle_algorithm = True
     sim: CameraSim  # set on the subclass made by make_server
 
     def log_message(self, fmt: str, *args) -> None:
