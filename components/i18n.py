@@ -275,6 +275,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "run.running": ("berjalan", "running"),
     "run.ok": ("berhasil", "ok"),
     "run.failed": ("gagal", "failed"),
+    # login
+    "auth.title": ("Masuk", "Log in"),
+    "auth.username": ("Nama pengguna", "Username"),
+    "auth.password": ("Kata sandi", "Password"),
+    "auth.submit": ("Masuk", "Log in"),
+    "auth.logout": ("Keluar", "Log out"),
+    "auth.public_link": ("Lihat halaman Transparansi untuk publik", "See the public Transparency page"),
+    "auth.wrong": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "auth.expired": ("Formulir kedaluwarsa; silakan coba lagi.", "The form expired; please try again."),
+    "auth.locked": (
+        "Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit.",
+        "Too many failed attempts. Try again in {minutes} minutes.",
+    ),
+    "auth.needed": ("Silakan masuk untuk melihat halaman ini.", "Please log in to see this page."),
+    "auth.forbidden": ("Peran Anda tidak dapat melihat halaman ini.", "Your role cannot see this page."),
 }
 
 # Each area keeps its words in its own module so that pages added in parallel do not collide.

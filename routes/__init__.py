@@ -13,9 +13,10 @@ from flask import Flask
 def register(server: Flask) -> None:
     """Attach every blueprint of this package to the Flask server."""
     # Imported here, not at module top, so that importing `routes` does no work (DESIGN: no I/O at import).
+    from routes.open_data import bp as open_data
     from routes.reports import bp as reports
     from routes.snapshots import bp as snapshots
 
-    blueprints: list = [snapshots, reports]
+    blueprints: list = [snapshots, open_data, reports]
     for bp in blueprints:
         server.register_blueprint(bp)

@@ -189,5 +189,9 @@ class JobRun(Base):
     detail: Mapped[dict | None] = mapped_column(JSON)
 
 
-from store import models_cameras, models_ingest  # noqa: E402, F401  (register their tables)
-from store import models_reports  # noqa: E402, F401  (the report archive, migration 0004)
+from store import (  # noqa: E402, F401  (register their tables)
+    models_auth,
+    models_cameras,
+    models_ingest,
+    models_reports,
+)
