@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.i18n import t
+from components.i18n import current_lang, t
 
 LANG_TOGGLE_ID = "shell-lang-toggle"
 LANG_SINK_ID = "shell-lang-sink"
@@ -16,8 +16,40 @@ STALE_TICK_ID = "shell-stale-tick"
 STALE_TICK_MS = 60_000
 
 
-def navbar(pages: list[dict], lang: str) -> dbc.Navbar:
-    """Top bar: title, a link per page (registry order), and the language switch."""
+def _account(user_name: str | None, lang: str) -> html.Div:
+    # A plain form POST: logging out must not be a GET a prefetching browser could trigger.
+    if user_name is None:
+        return html.A(
+            t("auth.title", lang), href="/masuk", className="btn btn-light btn-sm me-2", id="shell-login"
+        )
+    return html.Form(
+        [
+            html.Span(user_name, className="text-white-50 small me-2", id="shell-user"),
+            html.Button(t("auth.logout", lang), type="submit", className="btn btn-outline-light btn-sm"),
+        ],
+        method="post",
+        action="/keluar",
+        className="d-flex align-items-center me-2 mb-0",
+        id="shell-logout",
+    )
+
+
+def login_prompt(path: str, anonymous: bool) -> html.Div:
+    """What a page shows instead of its content to a role that may not see it."""
+    lang = current_lang()
+    if not anonymous:
+        return html.Div(dbc.Alert(t("auth.forbidden", lang), color="warning"), id="shell-forbidden")
+    return html.Div(
+        dbc.Alert(
+            [t("auth.needed", lang), " ", html.A(t("auth.title", lang), href=f"/masuk?next={path}")],
+            color="info",
+        ),
+        id="shell-login-needed",
+    )
+
+
+def navbar(pages: list[dict], lang: str, user_name: str | None = None, accounts: bool = False) -> dbc.Navbar:
+    """Top bar: title, a link per page the visitor may see (registry order), account, language switch."""
     links = [
         dbc.NavItem(
             dbc.NavLink(
@@ -42,6 +74,7 @@ def navbar(pages: list[dict], lang: str) -> dbc.Navbar:
                 dbc.Nav(links, navbar=True, className="me-auto ms-3"),
                 html.Div(id=STALE_FLAG_ID, className="me-2", role="status"),
                 dcc.Interval(id=STALE_TICK_ID, interval=STALE_TICK_MS),
+                *([_account(user_name, lang)] if accounts else []),
                 dbc.Button(
                     t("nav.lang_toggle", lang),
                     id=LANG_TOGGLE_ID,

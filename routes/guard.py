@@ -1,0 +1,147 @@
+"""Server-side enforcement of the page roles, for page visits and for every Dash callback.
+
+Protecting layouts but not callbacks is the classic hole in Dash apps: a callback can be posted
+to /_dash-update-component by anyone, whatever the page shows. So each callback request is
+checked here: every output id belongs to a page by its prefix (`id_prefix` in register_page), and
+the caller's role must be allowed to see that page. Unknown ids are treated as staff-only.
+Page visits by URL are checked too: an anonymous visitor is sent to the login page and back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import dash
+from flask import Flask, Response, g, redirect, request, session
+
+from components.access import PUBLIK, SHELL_PREFIX, STAFF, id_prefix, may_see, page_roles
+from routes.auth import LOGIN_PATH
+from store.db import get_engine
+from store.users import User, get_user_by_id
+
+log = logging.getLogger("lawangjabo.guard")
+
+CALLBACK_PATH = "/_dash-update-component"
+ROUTER_IDS = ("_pages_content", "_pages_store")
+# Dash's own resources and the login itself never need a role; data routes check their own.
+OPEN_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload-hash", LOGIN_PATH, "/keluar")
+
+
+def current_user() -> User | None:
+    """The logged-in, active user of this request, or None (read once per request)."""
+    if "user" not in g:
+        uid = session.get("uid")
+        user = get_user_by_id(get_engine(), uid) if isinstance(uid, int) else None
+        if user is not None and not user.active:
+            session.clear()
+            user = None
+        g.user = user
+    return g.user
+
+
+def current_role() -> str:
+    """The caller's role: the user's, or "publik" for an anonymous visitor."""
+    user = current_user()
+    return user.role if user else PUBLIK
+
+
+def page_for_path(path: str) -> dict | None:
+    """The dash.page_registry entry served at `path`, or None."""
+    path = "/" + path.strip("/") if path != "/" else "/"
+    for page in dash.page_registry.values():
+        if page.get("path") == path:
+            return page
+    return None
+
+
+def _prefix_roles() -> dict[str, tuple[str, ...]]:
+    return {p["id_prefix"]: page_roles(p) for p in dash.page_registry.values() if p.get("id_prefix")}
+
+
+def _output_ids(outputs) -> Iterator[str | dict]:
+    if isinstance(outputs, dict):
+        if "id" in outputs:
+            yield outputs["id"]
+        return
+    if isinstance(outputs, list):
+        for item in outputs:
+            yield from _output_ids(item)
+
+
+def callback_allowed(body: dict, role: str) -> tuple[bool, str]:
+    """Whether `role` may run the callback of this request body; with the reason when not."""
+    prefixes = _prefix_roles()
+    ids = list(_output_ids(body.get("outputs")))
+    if not ids:
+        return False, "no outputs"
+    for component_id in ids:
+        if isinstance(component_id, str) and component_id in ROUTER_IDS:
+            continue  # the page router: the page's layout is wrapped (see protect_layouts)
+        prefix = id_prefix(component_id)
+        if prefix == SHELL_PREFIX:
+            continue
+        roles = prefixes.get(prefix, STAFF)
+        if role not in roles:
+            return False, f"output {component_id!r} belongs to a page for {', '.join(roles)}"
+    return True, ""
+
+
+def _denied_page(role: str, path: str) -> Response:
+    if role == PUBLIK:
+        return redirect(f"{LOGIN_PATH}?next={quote(path, safe='/?=&')}", code=302)
+    return Response("Forbidden: your role cannot see this page.\n", status=403, mimetype="text/plain")
+
+
+def guard() -> Response | None:
+    """before_request hook: refuse callbacks and page visits the caller's role may not see."""
+    path = request.path
+    if path == CALLBACK_PATH and request.method == "POST":
+        try:
+            body = json.loads(request.get_data(cache=True) or b"{}")
+        except ValueError:
+            return Response("Bad callback request\n", status=400, mimetype="text/plain")
+        role = current_role()
+        ok, why = callback_allowed(body if isinstance(body, dict) else {}, role)
+        if not ok:
+            log.warning("callback refused for role %s: %s", role, why)
+            return Response(json.dumps({"error": "forbidden"}), status=403, mimetype="application/json")
+        return None
+    if request.method != "GET" or path.startswith(OPEN_PREFIXES):
+        return None
+    page = page_for_path(path)
+    if page is not None and not may_see(page, current_role()):
+        full = request.full_path.rstrip("?")
+        return _denied_page(current_role(), full)
+    return None
+
+
+def protect_layouts() -> None:
+    """Wrap each registered page's layout so that it renders only for roles that may see it.
+
+    The callback guard already lets the page router through for anyone (it serves the 404 page
+    and the login prompt too); this is where a forbidden page yields a prompt instead of data.
+    """
+    from components.shell import login_prompt
+
+    for page in dash.page_registry.values():
+        layout = page.get("layout")
+        if not callable(layout) or getattr(layout, "_guarded", False):
+            continue
+
+        def guarded(_layout=layout, _page=page, **kwargs):
+            role = current_role()
+            if may_see(_page, role):
+                return _layout(**kwargs)
+            return login_prompt(_page["path"], anonymous=role == PUBLIK)
+
+        guarded._guarded = True
+        page["layout"] = guarded
+
+
+def install(server: Flask) -> None:
+    """Attach the guard to the Flask server (called by app.py once the pages are registered)."""
+    server.before_request(guard)
+    protect_layouts()
