@@ -317,11 +317,15 @@ def write_pdf(content: ReportContent, charts: list[Chart], pngs: dict[str, Path]
     )
     story = _cover(content) + _summary(content) + _charts(content, charts, pngs)
     story += [
-        PageBreak(),
+        CondPageBreak(150 * mm),  # a table starts on the chart page when most of it fits
         *_breakdown(content, content.by_kecamatan, "rep.section.kecamatan", "rep.col.kecamatan"),
     ]
-    story += [PageBreak(), *_breakdown(content, content.by_agency, "rep.section.agency", "rep.col.agency")]
-    story += [PageBreak(), *_beyond(content), *_signoff(content)]
+    story += [
+        CondPageBreak(120 * mm),
+        Spacer(1, 6 * mm),
+        *_breakdown(content, content.by_agency, "rep.section.agency", "rep.col.agency"),
+    ]
+    story += [CondPageBreak(120 * mm), Spacer(1, 6 * mm), *_beyond(content), *_signoff(content)]
 
     class _Canvas(_NumberedCanvas):
         footer_left = f"{t('rep.title', lang)} · {content.scope_label} · {period_text(content)}"
