@@ -233,7 +233,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         cameras_file=_existing_file(environ, "CAMERAS_FILE", "cameras.yaml"),
         camera_sim_port=_int(environ, "CAMERA_SIM_PORT", 8061, 1, 65535),
         camera_timeout_s=_float(environ, "CAMERA_TIMEOUT_S", 5.0, 0.2, 120.0),
-        camera_workers=_int(environ, "CAMERA_WORKERS", 8, 1, 256),
+        camera_workers=_int(environ, "CAMERA_WORKERS", 16, 1, 256),
         snapshot_interval_s=_int(environ, "SNAPSHOT_INTERVAL_S", 60, 5, 86_400),
         snapshot_dir=_writable_dir(
             "SNAPSHOT_DIR", _env(environ, "SNAPSHOT_DIR", str(data_dir / "snapshots"))
