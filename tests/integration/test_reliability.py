@@ -122,15 +122,15 @@ def test_sync_survives_1000_faults_of_every_kind_and_kills_and_ends_with_exactly
     tmp_path, db_url, engine
 ):
     began = time.monotonic()
-    # The clock starts 20 days back, so that the test can move it forward the whole time.
-    start = datetime.now(UTC) - timedelta(days=20 * max(1.0, SCALE))
+    # The clock starts 60 days back, so that the test can move it forward the whole time.
+    start = datetime.now(UTC) - timedelta(days=60 * max(1.0, SCALE))
     with running(
         complaints=BACKLOG,
         seed=2026,
         token=TOKEN,
         start=start,
         days=30,
-        horizon_days=int(25 * max(1.0, SCALE)),
+        horizon_days=int(65 * max(1.0, SCALE)),
         faults={**TRANSPORT, **RECORDS},
     ) as (server, url):
         sim = server.sim
@@ -174,7 +174,7 @@ def test_sync_survives_1000_faults_of_every_kind_and_kills_and_ends_with_exactly
                     kills += 1
                     scheduler = _restart(env, logs, args, engine, killed)
                 if ok > last_ok or time.monotonic() - last_tick > 3:
-                    sim.tick(12 * 3600 if ok > last_ok else 2 * 3600)
+                    sim.tick(6 * 3600 if ok > last_ok else 2 * 3600)
                     last_tick, last_ok = time.monotonic(), ok
                 time.sleep(0.2)
 
