@@ -184,11 +184,10 @@ def run_scheduler(
             return 0
         stop.scheduler = build_scheduler(specs, runner, interval_s)
         log.info(
-            "scheduler started (pid %d, %s): %s every %g s",
+            "scheduler started (pid %d, %s): %s",
             os.getpid(),
             lock.description,
-            ", ".join(s.id for s in specs),
-            interval_s,
+            "; ".join(f"{s.id} {s.trigger or f'every {interval_s:g} s'}" for s in specs),
         )
         stop.scheduler.start()  # blocks until a signal shuts it down
         if not runner.wait_idle(STOP_GRACE_S):
