@@ -106,7 +106,7 @@ def layout(periode: str | None = None, ukuran: str | None = None, **_: str) -> h
                         t("peta.boundaries", lang, source=get_settings().boundaries_path.name)
                         if polygons
                         else t("peta.no_boundaries", lang),
-                        className="small text-muted",
+                        className="small text-muted text-break",  # long file names wrap in the card
                     ),
                 ],
                 className="panel",
