@@ -83,7 +83,7 @@ def scheduled_report(
             error=f"{type(exc).__name__}: {exc}",
             detail={"period": [start.isoformat(), end.isoformat()]},
         )
-        return {"made": made, "skipped": skipped, "failed": 1}
+        return {"status": "failed", "made": made, "skipped": skipped, "failed": 1}
     finish_run(
         engine,
         run_id,
@@ -92,4 +92,5 @@ def scheduled_report(
         unchanged=skipped,
         detail={"period": [start.isoformat(), end.isoformat()]},
     )
-    return {"made": made, "skipped": skipped, "failed": 0}
+    # "status" like every job: `python -m jobs --once` exits 1 when a job's status is not "ok".
+    return {"status": "ok", "made": made, "skipped": skipped, "failed": 0}

@@ -236,6 +236,7 @@ def test_a_scheduled_monthly_run_writes_its_files_and_one_archive_row_each(world
     engine, settings = world
     first_of_november = datetime(2026, 11, 1, 0, 5, tzinfo=UTC)  # 07:05 WIB
     assert scheduled_report(engine, settings, "monthly", now=first_of_november) == {
+        "status": "ok",
         "made": 2,
         "skipped": 0,
         "failed": 0,
