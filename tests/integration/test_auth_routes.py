@@ -1,0 +1,103 @@
+"""Login form, lockout after repeated failures, safe redirects, and the callback rule of the guard.
+
+The guard is not installed in app.py yet (issue 6); these tests pin down its parts on their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import dash
+import pytest
+from flask import Flask
+
+from components.access import EVERYONE
+from config import get_settings
+from store import users
+from store.db import get_engine
+
+
+@pytest.fixture
+def client(engine, db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    users.create_user(engine, "siti", "staf", "kata-sandi-benar")
+    users.create_user(engine, "budi", "pimpinan", "kata-sandi-budi")
+    from routes.auth import bp
+
+    app = Flask(__name__)
+    app.secret_key = "test-secret"
+    app.register_blueprint(bp)
+    yield app.test_client()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+def _login(client, username, password, next_path="/statistik"):
+    form = client.get(f"/masuk?next={next_path}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.get_data(as_text=True)).group(1)
+    return client.post(
+        "/masuk", data={"username": username, "password": password, "csrf": csrf, "next": next_path}
+    )
+
+
+def test_a_right_password_logs_in_and_goes_back_to_the_page(client):
+    resp = _login(client, "siti", "kata-sandi-benar")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/statistik"
+    with client.session_transaction() as sess:
+        assert isinstance(sess["uid"], int)
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client):
+    resp = _login(client, "siti", "salah-sekali-123")
+    assert resp.status_code == 401
+    assert "Nama pengguna atau kata sandi salah" in resp.get_data(as_text=True)
+    assert _login(client, "tidak-ada", "salah-sekali-123").get_data(as_text=True).count("salah") >= 1
+
+
+def test_ten_wrong_passwords_lock_the_account_even_for_the_right_one(client):
+    codes = [_login(client, "siti", f"salah-{i:02d}-xxxx").status_code for i in range(10)]
+    assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+    locked = _login(client, "siti", "kata-sandi-benar")
+    assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.get_data(as_text=True)
+
+
+def test_a_post_without_the_form_token_is_refused(client):
+    resp = client.post("/masuk", data={"username": "siti", "password": "kata-sandi-benar"})
+    assert resp.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)", "/\\evil"]
+)
+def test_the_return_address_never_leaves_the_site(client, target):
+    resp = _login(client, "budi", "kata-sandi-budi", next_path=target)
+    assert resp.status_code == 303 and resp.headers["Location"] == "/"
+
+
+def test_a_callback_is_allowed_only_when_every_output_belongs_to_a_page_the_role_may_see(monkeypatch):
+    from routes.guard import callback_allowed
+
+    registry = {
+        "pages.transparansi": {"path": "/transparansi", "id_prefix": "pub", "roles": EVERYONE},
+        "pages.kesehatan": {"path": "/kesehatan", "id_prefix": "kes", "roles": ("staf", "admin")},
+        "pages.statistik": {"path": "/statistik", "id_prefix": "stat"},  # no roles: staff only
+    }
+    monkeypatch.setattr(dash, "page_registry", registry)
+
+    def body(*ids):
+        return {"outputs": [{"id": i, "property": "children"} for i in ids]}
+
+    assert callback_allowed(body("pub-table"), "publik")[0]
+    assert callback_allowed(body("shell-stale-flag"), "publik")[0]
+    assert not callback_allowed(body("kes-runs"), "publik")[0]
+    assert not callback_allowed(body("kes-runs"), "pimpinan")[0]
+    assert callback_allowed(body("kes-runs"), "staf")[0]
+    assert not callback_allowed(body("stat-g-trend"), "publik")[0]
+    assert callback_allowed(body("stat-g-trend"), "pimpinan")[0]
+    # One forbidden output spoils the request; pattern-matching ids count by their type.
+    assert not callback_allowed(body("pub-table", {"type": "kes-tile", "index": 1}), "publik")[0]
+    assert not callback_allowed(body("mystery-output"), "publik")[0]  # unknown ids: staff only
+    assert not callback_allowed({"outputs": []}, "admin")[0]
