@@ -11,7 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from components.i18n_admin import TEXT as _admin_text
 from components.i18n_cameras import TEXT as _cameras_text
+from components.i18n_public import TEXT as _public_text
 from components.i18n_reports import TEXT as _reports_text
 from config import get_settings
 
@@ -293,7 +295,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 # Each area keeps its words in its own module so that pages added in parallel do not collide.
-for _area in (_cameras_text, _reports_text):
+for _area in (_cameras_text, _reports_text, _public_text, _admin_text):
     TEXT.update(_area)
 
 
