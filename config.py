@@ -59,6 +59,9 @@ class Settings:
     live_refresh_s: int  # how often the map, tiles and wall pages poll for new frames
     # reports (issue 5)
     report_dir: Path
+    # logins (issue 6)
+    cookie_secure: bool  # session cookie only over HTTPS: true behind a TLS proxy
+    session_hours: int  # a login lasts this long
 
     @property
     def is_sqlite(self) -> bool:
@@ -243,6 +246,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         boundaries_path=_optional_file(environ, "BOUNDARIES_PATH"),
         live_refresh_s=_int(environ, "LIVE_REFRESH_S", 30, 1, 3600),
         report_dir=_writable_dir("REPORT_DIR", _env(environ, "REPORT_DIR", str(data_dir / "reports"))),
+        cookie_secure=_bool(environ, "COOKIE_SECURE", False),
+        session_hours=_int(environ, "SESSION_HOURS", 12, 1, 24 * 30),
     )
 
 

@@ -21,7 +21,11 @@ bp = Blueprint("auth", __name__)
 
 LOGIN_PATH = "/masuk"
 LOGOUT_PATH = "/keluar"
-LOCK_AFTER = 5  # failures within LOCK_WINDOW lock the username (and the address) for the rest of it
+# Failures within LOCK_WINDOW that lock a username, or an address, for the rest of the window.
+# An address gets more: a whole office behind one NAT must not be locked out by one person's typos,
+# while one address guessing across many usernames is still stopped.
+LOCK_AFTER = 5
+LOCK_AFTER_IP = 30
 LOCK_WINDOW = timedelta(minutes=15)
 
 _PAGE = """<!DOCTYPE html>
@@ -99,7 +103,8 @@ def login() -> Response:
     if not expected or not secrets.compare_digest(expected, request.form.get("csrf", "")):
         return _form(lang, _alert(t("auth.expired", lang)), username, status=400)
     engine, ip = get_engine(), client_ip()
-    if recent_failures(engine, username, ip, LOCK_WINDOW) >= LOCK_AFTER:
+    failures = recent_failures(engine, username, ip, LOCK_WINDOW)
+    if failures.by_user >= LOCK_AFTER or failures.by_ip >= LOCK_AFTER_IP:
         # Locked: the password is not even checked, so guessing on gains nothing.
         record_attempt(engine, username, ip, ok=False)
         minutes = int(LOCK_WINDOW.total_seconds() // 60)

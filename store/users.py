@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -145,10 +146,15 @@ def record_attempt(engine: Engine, username: str, ip: str, ok: bool, at: datetim
         conn.execute(delete(LoginAttempt).where(LoginAttempt.at < at - timedelta(days=30)))
 
 
+class Failures(NamedTuple):
+    by_user: int  # failed attempts on this username, from anywhere
+    by_ip: int  # failed attempts from this address, on any username
+
+
 def recent_failures(
     engine: Engine, username: str, ip: str, window: timedelta, now: datetime | None = None
-) -> int:
-    """Failed attempts in the window for this username, or from this address, whichever is more."""
+) -> Failures:
+    """Failed attempts in the window for this username and from this address, counted apart."""
     since = (now or datetime.now(UTC)) - window
     base = select(func.count()).where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
     with engine.connect() as conn:
@@ -156,4 +162,4 @@ def recent_failures(
             base.where(LoginAttempt.username == username.strip().lower()[:64])
         ).scalar_one()
         by_ip = conn.execute(base.where(LoginAttempt.ip == ip[:64])).scalar_one()
-    return max(by_user, by_ip)
+    return Failures(int(by_user), int(by_ip))

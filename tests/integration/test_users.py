@@ -57,9 +57,9 @@ def test_failures_are_counted_per_username_and_per_address_within_the_window(eng
     users.record_attempt(engine, "siti", "10.0.0.1", ok=False, at=now - timedelta(hours=2))
     users.record_attempt(engine, "siti", "10.0.0.1", ok=True, at=now)
     window = timedelta(minutes=15)
-    assert users.recent_failures(engine, "siti", "10.9.9.9", window, now) == 4  # by username
-    assert users.recent_failures(engine, "other", "10.0.0.1", window, now) == 4  # by address
-    assert users.recent_failures(engine, "other", "10.9.9.9", window, now) == 0
+    assert users.recent_failures(engine, "siti", "10.9.9.9", window, now) == (4, 0)  # by username
+    assert users.recent_failures(engine, "other", "10.0.0.1", window, now) == (0, 4)  # by address
+    assert users.recent_failures(engine, "other", "10.9.9.9", window, now) == (0, 0)
 
 
 @pytest.fixture
