@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -18,7 +19,15 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 class UserError(ValueError):
-    """A user command was refused; the message says why."""
+    """A user command was refused; the message says why (in English, naming the field).
+
+    `code` and `params` let a page say the same in the visitor's language (adm.err.<code>).
+    """
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -37,12 +46,16 @@ def _user(row) -> User:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password: at least {MIN_PASSWORD_LENGTH} characters are needed")
+        raise UserError(
+            f"password: at least {MIN_PASSWORD_LENGTH} characters are needed",
+            "password_short",
+            n=MIN_PASSWORD_LENGTH,
+        )
 
 
 def _check_role(role: str) -> None:
     if role not in STAFF_ROLES:
-        raise UserError(f"role: {role!r} is not one of {', '.join(STAFF_ROLES)}")
+        raise UserError(f"role: {role!r} is not one of {', '.join(STAFF_ROLES)}", "role_unknown", role=role)
 
 
 def hash_password(password: str) -> str:
@@ -54,13 +67,15 @@ def create_user(engine: Engine, username: str, role: str, password: str, display
     """Add a user; refuses a taken username, an unknown role or a short password."""
     username = username.strip().lower()
     if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").isalnum():
-        raise UserError(f"username: {username!r} must be 1-64 letters, digits, '.' or '_'")
+        raise UserError(
+            f"username: {username!r} must be 1-64 letters, digits, '.' or '_'", "username_invalid"
+        )
     _check_role(role)
     _check_password(password)
     now = datetime.now(UTC)
     with engine.begin() as conn:
         if conn.execute(select(AppUser.id).where(AppUser.username == username)).first():
-            raise UserError(f"username: {username!r} exists already")
+            raise UserError(f"username: {username!r} exists already", "username_taken", user=username)
         conn.execute(
             insert(AppUser).values(
                 username=username,
@@ -101,7 +116,7 @@ def _update(engine: Engine, username: str, **values) -> User:
             update(AppUser).where(AppUser.username == username.strip().lower()).values(**values)
         ).rowcount
     if not done:
-        raise UserError(f"username: no user {username!r}")
+        raise UserError(f"username: no user {username!r}", "no_user", user=username)
     return get_user(engine, username)
 
 
@@ -163,3 +178,88 @@ def recent_failures(
         ).scalar_one()
         by_ip = conn.execute(base.where(LoginAttempt.ip == ip[:64])).scalar_one()
     return Failures(int(by_user), int(by_ip))
+
+
+# --- Admin page (issue 6): listing with dates, and the guard rails of disabling and demoting ---
+
+ADMIN_ROLE = "admin"
+
+
+def generate_password() -> str:
+    """A random password of 16 URL-safe characters (about 96 bits), for a one-time display."""
+    return secrets.token_urlsafe(12)
+
+
+def check_password(password: str) -> None:
+    """Raise UserError when `password` breaks the policy (the one create_user and set_password use)."""
+    _check_password(password)
+
+
+def user_rows(engine: Engine) -> list[dict]:
+    """Every user as a plain dict (no hash), by username: with created, last login, password change."""
+    cols = (
+        AppUser.id,
+        AppUser.username,
+        AppUser.display_name,
+        AppUser.role,
+        AppUser.active,
+        AppUser.created_at,
+        AppUser.last_login_at,
+        AppUser.password_changed_at,
+    )
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(AppUser.username))]
+
+
+def _lock_target_and_admins(conn, username: str):
+    """The target row, and the ids of the active admins, locked until the transaction ends.
+
+    Locking every active admin row (FOR UPDATE; SQLite locks the whole file on write) makes two
+    admins who disable each other at the same moment queue up: the second one sees the first
+    change and is refused, so the city is never left without an active admin.
+    """
+    target = conn.execute(
+        select(AppUser.id, AppUser.username, AppUser.role, AppUser.active)
+        .where(AppUser.username == username.strip().lower())
+        .with_for_update()
+    ).first()
+    if target is None:
+        raise UserError(f"username: no user {username!r}", "no_user", user=username)
+    admins = set(
+        conn.execute(
+            select(AppUser.id).where(AppUser.role == ADMIN_ROLE, AppUser.active.is_(True)).with_for_update()
+        ).scalars()
+    )
+    return target, admins
+
+
+def _refuse_last_admin(target, admins: set[int], what: str) -> None:
+    if target.id in admins and len(admins) == 1:
+        raise UserError(
+            f"username: {target.username!r} is the last active admin and cannot be {what}",
+            f"last_admin_{what}",
+            user=target.username,
+        )
+
+
+def change_active(engine: Engine, username: str, active: bool, actor: str | None) -> User:
+    """Enable or disable a user on behalf of `actor`: never yourself, never the last active admin."""
+    with engine.begin() as conn:
+        target, admins = _lock_target_and_admins(conn, username)
+        if not active:
+            _refuse_last_admin(target, admins, "disabled")
+            if actor is not None and target.username == actor.strip().lower():
+                raise UserError("username: you cannot disable yourself", "self_disable", user=target.username)
+        conn.execute(update(AppUser).where(AppUser.id == target.id).values(active=active))
+    return get_user(engine, username)
+
+
+def change_role(engine: Engine, username: str, role: str) -> User:
+    """Change a user's role; the last active admin cannot be demoted."""
+    _check_role(role)
+    with engine.begin() as conn:
+        target, admins = _lock_target_and_admins(conn, username)
+        if role != ADMIN_ROLE:
+            _refuse_last_admin(target, admins, "demoted")
+        conn.execute(update(AppUser).where(AppUser.id == target.id).values(role=role))
+    return get_user(engine, username)
