@@ -25,6 +25,7 @@ from store.users import User, get_user_by_id
 log = logging.getLogger("lawangjabo.guard")
 
 CALLBACK_PATH = "/_dash-update-component"
+PUBLIC_LANDING = "/transparansi"
 ROUTER_IDS = ("_pages_content", "_pages_store")
 # Dash's own resources and the login itself never need a role; data routes check their own.
 OPEN_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload-hash", LOGIN_PATH, "/keluar")
@@ -71,12 +72,33 @@ def _output_ids(outputs) -> Iterator[str | dict]:
             yield from _output_ids(item)
 
 
+def _key_ids(output: object) -> Iterator[str | dict]:
+    """Component ids in a callback key such as "..a.children...b.figure.." or "c.data@<hash>"."""
+    if not isinstance(output, str) or not output:
+        return
+    parts = output[2:-2].split("...") if output.startswith("..") and output.endswith("..") else [output]
+    for part in parts:
+        component, _, _prop = part.split("@", 1)[0].rpartition(".")
+        if component.startswith("{"):
+            try:
+                yield json.loads(component)
+            except ValueError:
+                yield component  # unparseable: judged by its text, which no page prefix matches
+        else:
+            yield component
+
+
 def callback_allowed(body: dict, role: str) -> tuple[bool, str]:
-    """Whether `role` may run the callback of this request body; with the reason when not."""
+    """Whether `role` may run the callback of this request body; with the reason when not.
+
+    Dash picks the function to run by the key in `output` and writes the answer to the ids in
+    `outputs`; a forged request can make the two disagree, so the ids of both are checked.
+    """
     prefixes = _prefix_roles()
-    ids = list(_output_ids(body.get("outputs")))
-    if not ids:
-        return False, "no outputs"
+    key_ids = list(_key_ids(body.get("output")))
+    ids = key_ids + list(_output_ids(body.get("outputs")))
+    if not key_ids:
+        return False, "no callback key"
     for component_id in ids:
         if isinstance(component_id, str) and component_id in ROUTER_IDS:
             continue  # the page router: the page's layout is wrapped (see protect_layouts)
@@ -89,7 +111,23 @@ def callback_allowed(body: dict, role: str) -> tuple[bool, str]:
     return True, ""
 
 
+def require(roles: tuple[str, ...]) -> Response | None:
+    """For Flask routes outside Dash: None when the caller's role is in `roles`, else a refusal.
+
+    Data routes call this themselves (defence in depth: it holds even where the before_request
+    guard is not installed, e.g. a blueprint mounted on another app).
+    """
+    role = current_role()
+    if role in roles:
+        return None
+    if role == PUBLIK:
+        return Response("Login required\n", status=401, mimetype="text/plain")
+    return Response("Forbidden\n", status=403, mimetype="text/plain")
+
+
 def _denied_page(role: str, path: str) -> Response:
+    if role == PUBLIK and path in ("/", "/?"):
+        return redirect(PUBLIC_LANDING, code=302)  # the public's front door is the Transparansi page
     if role == PUBLIK:
         return redirect(f"{LOGIN_PATH}?next={quote(path, safe='/?=&')}", code=302)
     return Response("Forbidden: your role cannot see this page.\n", status=403, mimetype="text/plain")
@@ -142,6 +180,14 @@ def protect_layouts() -> None:
 
 
 def install(server: Flask) -> None:
-    """Attach the guard to the Flask server (called by app.py once the pages are registered)."""
+    """Logins on the Flask server: session cookie, /masuk and /keluar, the guard on every request.
+
+    Called by app.py after Dash has registered the pages (the layouts are wrapped here).
+    """
+    from routes import session as session_cookie
+    from routes.auth import bp as auth
+
+    session_cookie.install(server)
+    server.register_blueprint(auth)
     server.before_request(guard)
     protect_layouts()

@@ -10,11 +10,15 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, request, send_file
 
+from components.access import STAFF
 from config import get_settings
+from routes.guard import current_role
 from store.camera_read import SnapshotFile, latest_snapshot_file, snapshot_file
 from store.db import get_engine
 
 bp = Blueprint("snapshots", __name__)
+
+PUBLIC_SCOPE = "publik"
 
 # The latest frame changes every cycle: revalidate each time (cheap with the ETag).
 LATEST_CACHE = "no-cache"
@@ -34,7 +38,9 @@ def _inside(root: Path, relative: str) -> Path | None:
 
 
 def _serve(row: SnapshotFile | None, thumb: bool, cache_control: str) -> Response:
-    if row is None:
+    # An internal camera's frames are for staff only; to anyone else it does not exist (a 404,
+    # so that camera ids cannot be probed for which are internal).
+    if row is None or (row.scope != PUBLIC_SCOPE and current_role() not in STAFF):
         abort(404)
     path = _inside(get_settings().snapshot_dir, row.thumb_path if thumb else row.path)
     if path is None:
@@ -45,6 +51,13 @@ def _serve(row: SnapshotFile | None, thumb: bool, cache_control: str) -> Respons
     else:
         resp = send_file(path, mimetype="image/jpeg", conditional=False, etag=False, max_age=None)
     resp.set_etag(etag)
+    # An internal frame must not sit in a shared cache where an anonymous request could hit it.
+    if row.scope != PUBLIC_SCOPE:
+        cache_control = (
+            cache_control.replace("public", "private")
+            if "public" in cache_control
+            else f"private, {cache_control}"
+        )
     resp.headers["Cache-Control"] = cache_control
     resp.last_modified = row.taken_at
     return resp

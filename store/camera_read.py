@@ -243,33 +243,36 @@ class SnapshotFile:
     thumb_path: str
     etag: str
     taken_at: datetime
+    scope: str  # the camera's: "publik" frames may be shown to anyone, "internal" to staff only
 
 
 def _snapshot_file(row) -> SnapshotFile | None:
-    return SnapshotFile(row.id, row.path, row.thumb_path, row.etag, row.taken_at) if row else None
+    return SnapshotFile(row.id, row.path, row.thumb_path, row.etag, row.taken_at, row.scope) if row else None
+
+
+_FILE_COLS = (Snapshot.id, Snapshot.path, Snapshot.thumb_path, Snapshot.etag, Snapshot.taken_at, Camera.scope)
 
 
 def snapshot_file(engine: Engine, snapshot_id: int) -> SnapshotFile | None:
     """The snapshot row with this id, or None."""
-    stmt = select(Snapshot.id, Snapshot.path, Snapshot.thumb_path, Snapshot.etag, Snapshot.taken_at).where(
-        Snapshot.id == snapshot_id
-    )
+    stmt = select(*_FILE_COLS).join(Camera, Camera.id == Snapshot.camera_id).where(Snapshot.id == snapshot_id)
     with engine.connect() as conn:
         return _snapshot_file(conn.execute(stmt).first())
 
 
 def latest_snapshot_file(engine: Engine, camera_id: int) -> SnapshotFile | None:
     """The camera's latest frame: camera_state.last_snapshot_id, else its newest snapshot row."""
-    cols = (Snapshot.id, Snapshot.path, Snapshot.thumb_path, Snapshot.etag, Snapshot.taken_at)
     with engine.connect() as conn:
         row = conn.execute(
-            select(*cols)
+            select(*_FILE_COLS)
+            .join(Camera, Camera.id == Snapshot.camera_id)
             .join(CameraState, CameraState.last_snapshot_id == Snapshot.id)
             .where(CameraState.camera_id == camera_id)
         ).first()
         if row is None:
             row = conn.execute(
-                select(*cols)
+                select(*_FILE_COLS)
+                .join(Camera, Camera.id == Snapshot.camera_id)
                 .where(Snapshot.camera_id == camera_id)
                 .order_by(Snapshot.taken_at.desc(), Snapshot.id.desc())
                 .limit(1)

@@ -5,6 +5,7 @@ The guard is not installed in app.py yet (issue 6); these tests pin down its par
 
 from __future__ import annotations
 
+import json
 import re
 
 import dash
@@ -87,8 +88,14 @@ def test_a_callback_is_allowed_only_when_every_output_belongs_to_a_page_the_role
     }
     monkeypatch.setattr(dash, "page_registry", registry)
 
+    def key(i):
+        return (
+            json.dumps(i, separators=(",", ":"), sort_keys=True) if isinstance(i, dict) else i
+        ) + ".children"
+
     def body(*ids):
-        return {"outputs": [{"id": i, "property": "children"} for i in ids]}
+        output = key(ids[0]) if len(ids) == 1 else ".." + "...".join(key(i) for i in ids) + ".."
+        return {"output": output, "outputs": [{"id": i, "property": "children"} for i in ids]}
 
     assert callback_allowed(body("pub-table"), "publik")[0]
     assert callback_allowed(body("shell-stale-flag"), "publik")[0]
@@ -101,3 +108,14 @@ def test_a_callback_is_allowed_only_when_every_output_belongs_to_a_page_the_role
     assert not callback_allowed(body("pub-table", {"type": "kes-tile", "index": 1}), "publik")[0]
     assert not callback_allowed(body("mystery-output"), "publik")[0]  # unknown ids: staff only
     assert not callback_allowed({"outputs": []}, "admin")[0]
+    # A forged body: an allowed id in "outputs" while the key in "output" (which Dash uses to pick
+    # the function to run) names a staff callback.
+    forged = {
+        "output": "..stat-g-trend.figure...stat-g-kecamatan.figure..",
+        "outputs": body("pub-table")["outputs"],
+    }
+    assert not callback_allowed(forged, "publik")[0]
+    assert not callback_allowed({**body("pub-table"), "output": "kes-runs.rowData@9f2c"}, "publik")[0]
+    assert callback_allowed({**body("pub-table"), "output": "pub-table.children@9f2c"}, "publik")[0]
+    pattern = {"output": '{"cam":["ALL"],"type":"kes-img"}.src', "outputs": body("pub-table")["outputs"]}
+    assert not callback_allowed(pattern, "publik")[0]

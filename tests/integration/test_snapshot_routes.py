@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from config import get_settings
+from store import users
 from store.db import get_engine
+from store.models import Camera
 from store.models_cameras import Snapshot
 from tests.fixtures import cameras_world
 
@@ -28,13 +30,56 @@ def world(engine, db_url, tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def client(world):
+def _client(engine, role: str | None):
     from routes.snapshots import bp
 
     app = Flask(__name__)
+    app.secret_key = "test-secret"
     app.register_blueprint(bp)
-    return app.test_client()
+    client = app.test_client()
+    if role is not None:
+        user = users.create_user(engine, f"user_{role}", role, "kata-sandi-panjang")
+        with client.session_transaction() as sess:
+            sess["uid"] = user.id
+    return client
+
+
+@pytest.fixture
+def client(world, engine):
+    """A logged-in member of staff: sees every camera, public or internal."""
+    return _client(engine, "staf")
+
+
+@pytest.fixture
+def anonymous(world, engine):
+    return _client(engine, None)
+
+
+def test_internal_cameras_frames_are_for_staff_only(client, anonymous, world, engine):
+    scopes = dict(engine.connect().execute(select(Camera.code, Camera.scope)).all())
+    internal = [code for code, scope in scopes.items() if scope == "internal" and code in world.ids]
+    public = [code for code, scope in scopes.items() if scope == "publik" and code in world.ids]
+    assert internal and public
+    served = 0
+    for code in internal:
+        cid = world.ids[code]
+        staff = client.get(f"/snapshot/{cid}/latest-thumb.jpg")
+        if staff.status_code == 200:  # a camera that was never captured has nothing to hide
+            served += 1
+            assert staff.headers["Cache-Control"].startswith("private")
+        assert anonymous.get(f"/snapshot/{cid}/latest-thumb.jpg").status_code == 404
+        assert anonymous.get(f"/snapshot/{cid}/latest.jpg").status_code == 404
+    assert served, "the world has no captured internal camera to test with"
+    sid = (
+        engine.connect()
+        .execute(select(Snapshot.id).where(Snapshot.camera_id == world.ids[internal[0]]).limit(1))
+        .scalar()
+    )
+    if sid is not None:
+        assert anonymous.get(f"/snapshot/frame/{sid}.jpg").status_code == 404
+        assert client.get(f"/snapshot/frame/{sid}.jpg").status_code == 200
+    ok = [anonymous.get(f"/snapshot/{world.ids[code]}/latest-thumb.jpg").status_code for code in public]
+    assert 200 in ok
 
 
 def test_latest_frame_is_served_with_etag_and_no_cache(client, world):
