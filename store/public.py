@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from store import queries
 from store.filters import Filter, Known, parse_params
+from store.health import stale_sources
 
 SUPPRESSED = "<3"
 MIN_SHOWN = 3
@@ -51,11 +52,13 @@ def _rate(value: float | None, base: int) -> float | None:
     return round(float(value), 1)
 
 
-def public_breakdown(engine: Engine, f: Filter, by: str, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Rows of the open data for one dimension, suppressed; largest first."""
+def public_breakdown(
+    engine: Engine, f: Filter, by: str, now: datetime | None = None, lang: str = "id"
+) -> list[dict[str, Any]]:
+    """Rows of the open data for one dimension, suppressed; largest first (names in `lang`)."""
     if by not in PUBLIC_DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}; expected one of {', '.join(PUBLIC_DIMENSIONS)}")
-    frame = queries.breakdown(engine, f, by, now=now)
+    frame = queries.breakdown(engine, f, by, now=now, lang=lang)
     rows = []
     for r in frame.itertuples(index=False):
         median = None if pd.isna(r.median_hours) else r.median_hours / 24.0
@@ -96,6 +99,21 @@ def public_trend(engine: Engine, f: Filter) -> pd.DataFrame:
     out.loc[small, ["complaints", "resolved"]] = None
     out["suppressed"] = small
     return out
+
+
+# Complaint data older than this is flagged on the public page, as on Ringkasan: a silent feed
+# must not pass for a quiet city.
+STALE_AFTER = timedelta(hours=24)
+
+
+def public_freshness(engine: Engine, now: datetime, sync_interval_min: int) -> dict[str, Any]:
+    """As-of time of the figures, its age, and whether to flag it (a late sync or data over a day old)."""
+    moment = queries.as_of(engine)
+    if moment is None:
+        return {"as_of": None, "age": None, "stale": False}
+    age = max(now - moment, timedelta(0))
+    late = bool(stale_sources(engine, now, sync_interval_min))
+    return {"as_of": moment, "age": age, "stale": late or age > STALE_AFTER}
 
 
 PUBLIC_PARAMS = ("dari", "sampai", "kecamatan", "kategori", "opd")

@@ -1,0 +1,1 @@
+"""Transparansi: the public landing page (suppressed aggregates, public cameras, open data)."""
