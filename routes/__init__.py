@@ -13,10 +13,11 @@ from flask import Flask
 def register(server: Flask) -> None:
     """Attach every blueprint of this package to the Flask server."""
     # Imported here, not at module top, so that importing `routes` does no work (DESIGN: no I/O at import).
+    from routes.open311 import bp as open311
     from routes.open_data import bp as open_data
     from routes.reports import bp as reports
     from routes.snapshots import bp as snapshots
 
-    blueprints: list = [snapshots, open_data, reports]
+    blueprints: list = [snapshots, open_data, reports, open311]
     for bp in blueprints:
         server.register_blueprint(bp)
