@@ -12,8 +12,10 @@ import dash
 from dash import Dash, Input, Output, State, clientside_callback, html
 
 import routes
+from components.access import may_see
 from components.i18n import current_lang
 from components.shell import LANG_SINK_ID, LANG_TOGGLE_ID, navbar
+from routes import guard
 
 app = Dash(
     __name__,
@@ -25,14 +27,20 @@ app = Dash(
 )
 server = app.server
 routes.register(server)
+# Logins and roles: every page visit and every callback is checked on the server (routes/guard.py).
+guard.install(server)
 
 
 def layout() -> html.Div:
     lang = current_lang()
+    user, role = guard.current_user(), guard.current_role()
     pages = sorted(dash.page_registry.values(), key=lambda p: 99 if p.get("order") is None else p["order"])
+    # Links only to what this visitor may open; the server enforces it regardless (routes/guard.py).
+    shown = [p for p in pages if p.get("nav", True) and may_see(p, role)]
+    name = (user.display_name or user.username) if user else None
     return html.Div(
         [
-            navbar([p for p in pages if p.get("nav", True)], lang),
+            navbar(shown, lang, user_name=name, accounts=True),
             html.Main(dash.page_container, className="container-fluid px-3 px-lg-4 pb-4"),
         ],
         lang=lang,

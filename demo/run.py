@@ -250,6 +250,16 @@ def _describe(summary: dict) -> str:
     return ", ".join(parts)
 
 
+def _say_logins(engine, settings: Settings) -> None:
+    from demo.users import FILE_NAME, ensure_demo_users
+
+    lines = ensure_demo_users(engine, settings.data_dir)
+    if lines:
+        _say(f"login demo (peran, nama pengguna, kata sandi; juga di {settings.data_dir / FILE_NAME}):")
+        for line in lines:
+            _say(f"  {line}")
+
+
 def prepare_database(settings: Settings) -> None:
     """Migrate the database, then seed the demo world when it holds no complaints."""
     from store.db import make_engine
@@ -259,6 +269,7 @@ def prepare_database(settings: Settings) -> None:
     try:
         _say(f"migrasi basis data {engine.url.render_as_string(hide_password=True)}")
         upgrade(engine)
+        _say_logins(engine, settings)
         if not is_empty(engine):
             _say("basis data sudah berisi pengaduan; tidak diisi ulang")
             return

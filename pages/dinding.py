@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from components import map_layers as ml
+from components.access import STAFF
 from components.camera_tiles import checked_text, legend, summary, tile_grid
 from components.cards import kpi_cards
 from components.i18n import WIB, current_lang, fmt_datetime_wib, t
@@ -26,6 +27,8 @@ dash.register_page(
     title="Mode dinding · Lawang Jabo",
     nav=False,
     label_key="nav.dinding",
+    roles=STAFF,
+    id_prefix="dinding",
 )
 
 P = "dinding"

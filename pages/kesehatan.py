@@ -18,6 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import health, upload
+from components.access import KOMINFO
 from components.i18n import current_lang, fmt_datetime_wib, fmt_int, t
 from components.shell import STALE_FLAG_ID, STALE_TICK_ID, stale_badge
 from config import get_settings
@@ -43,6 +44,9 @@ dash.register_page(
     title="Kesehatan Data · Lawang Jabo",
     order=2,
     label_key="nav.kesehatan",
+    # Kominfo's page: it uploads files and shows quarantined raw records.
+    roles=KOMINFO,
+    id_prefix="kes",
 )
 
 P = "kes"

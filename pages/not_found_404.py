@@ -3,9 +3,12 @@
 import dash
 from dash import dcc, html
 
+from components.access import EVERYONE
 from components.i18n import current_lang, t
 
-dash.register_page(__name__, path="/404", title="Lawang Jabo", nav=False)
+dash.register_page(
+    __name__, path="/404", title="Lawang Jabo", nav=False, roles=EVERYONE, id_prefix="notfound"
+)
 
 
 def layout(**_: str) -> html.Div:

@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.access import STAFF
 from components.cards import attention_list, kpi_cards
 from components.i18n import WIB, current_lang, fmt_date, fmt_datetime_wib, t
 from components.shell import as_of_badge
@@ -19,7 +20,14 @@ from store.filters import Filter
 from store.queries import as_of, breakdown, kpis
 
 dash.register_page(
-    __name__, path="/", name="Ringkasan", title="Ringkasan · Lawang Jabo", order=0, label_key="nav.ringkasan"
+    __name__,
+    path="/",
+    name="Ringkasan",
+    title="Ringkasan · Lawang Jabo",
+    order=0,
+    label_key="nav.ringkasan",
+    roles=STAFF,
+    id_prefix="ringkasan",
 )
 
 PERIODS = (7, 30, 90, 365)

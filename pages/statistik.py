@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components import figures as figs
+from components.access import STAFF
 from components.cards import kpi_cards
 from components.filters import SELECT_FIELDS, field_id, filter_bar
 from components.i18n import WIB, current_lang, fmt_datetime_wib, t
@@ -36,6 +37,8 @@ dash.register_page(
     title="Statistik Aduan · Lawang Jabo",
     order=1,
     label_key="nav.statistik",
+    roles=STAFF,
+    id_prefix="stat",
 )
 
 P = "stat"

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import dash
 from flask import Flask, Response, g, redirect, request, session
+from markupsafe import escape
 
 from components.access import PUBLIK, SHELL_PREFIX, STAFF, id_prefix, may_see, page_roles
 from routes.auth import LOGIN_PATH
@@ -130,7 +131,18 @@ def _denied_page(role: str, path: str) -> Response:
         return redirect(PUBLIC_LANDING, code=302)  # the public's front door is the Transparansi page
     if role == PUBLIK:
         return redirect(f"{LOGIN_PATH}?next={quote(path, safe='/?=&')}", code=302)
-    return Response("Forbidden: your role cannot see this page.\n", status=403, mimetype="text/plain")
+    from components.i18n import current_lang, t
+
+    lang = current_lang()
+    body = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>403 · Lawang Jabo</title>'
+        '<link rel="stylesheet" href="/assets/00_bootstrap.min.css"></head><body class="bg-light">'
+        '<main class="container py-5" style="max-width:32rem">'
+        '<div class="alert alert-warning" id="forbidden">'
+        f'{escape(t("auth.forbidden", lang))}</div><a href="/">{escape(t("notfound.back", lang))}</a>'
+        "</main></body></html>"
+    )
+    return Response(body, status=403, mimetype="text/html")
 
 
 def guard() -> Response | None:

@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.access import STAFF
 from components.camera_tiles import checked_text, summary, tile_grid
 from components.i18n import current_lang, t
 from config import get_settings
@@ -18,7 +19,14 @@ from store.db import get_engine
 from store.reference_data import KECAMATAN
 
 dash.register_page(
-    __name__, path="/kamera", name="Kamera", title="Kamera · Lawang Jabo", order=4, label_key="nav.kamera"
+    __name__,
+    path="/kamera",
+    name="Kamera",
+    title="Kamera · Lawang Jabo",
+    order=4,
+    label_key="nav.kamera",
+    roles=STAFF,
+    id_prefix="kam",
 )
 
 P = "kam"

@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.access import STAFF
 from components.i18n import current_lang, t
 from pages.laporan import callbacks  # noqa: F401  (registers the page's callbacks)
 from pages.laporan.callbacks import archive_view
@@ -26,7 +27,7 @@ dash.register_page(
     title="Laporan · Lawang Jabo",
     order=3,
     label_key="nav.laporan",
-    roles=("staf", "pimpinan", "admin"),  # components.access.STAFF: everyone who logs in
+    roles=STAFF,  # everyone who logs in
     id_prefix=P,
 )
 

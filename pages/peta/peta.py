@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import map_layers as ml
+from components.access import STAFF
 from components.camera_tiles import checked_text, legend, summary
 from components.i18n import current_lang, fmt_datetime_wib, t
 from components.shell import as_of_badge
@@ -20,7 +21,14 @@ from store.db import get_engine
 from store.queries import as_of
 
 dash.register_page(
-    __name__, path="/peta", name="Peta", title="Peta · Lawang Jabo", order=3, label_key="nav.peta"
+    __name__,
+    path="/peta",
+    name="Peta",
+    title="Peta · Lawang Jabo",
+    order=3,
+    label_key="nav.peta",
+    roles=STAFF,  # internal cameras and complaint points; the public map is on Transparansi
+    id_prefix="peta",
 )
 
 P = "peta"

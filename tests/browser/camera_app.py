@@ -10,7 +10,7 @@ import pytest
 
 from store.db import make_engine
 from store.migrate import upgrade
-from tests.browser.conftest import BLANK_PNG, TILE_HOST, serve_app
+from tests.browser.conftest import BLANK_PNG, TILE_HOST, login_as, serve_app
 from tests.conftest import new_database_url
 from tests.fixtures import cameras_world
 
@@ -88,5 +88,6 @@ def cam_page(browser, camera_app):
     pg.set_default_timeout(60_000)
     pg.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text[:400]}"))
     pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    login_as(pg, camera_app.url, "admin")
     yield pg
     context.close()

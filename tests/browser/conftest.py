@@ -83,6 +83,52 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
+# Test users of every app server, by base URL: role -> (username, password). The passwords are
+# random per run; nothing here is a credential of a real deployment.
+USERS: dict[str, dict[str, tuple[str, str]]] = {}
+ROLES = ("staf", "pimpinan", "admin")
+
+
+def create_test_users(url: str) -> dict[str, tuple[str, str]]:
+    """One active user per role in the database at `url`, with fresh random passwords."""
+    import secrets
+
+    from store.users import create_user, get_user, set_password
+
+    engine = make_engine(url)
+    made = {}
+    try:
+        for role in ROLES:
+            username, password = f"uji_{role}", secrets.token_urlsafe(12)
+            if get_user(engine, username) is None:
+                create_user(engine, username, role, password, display_name=f"Uji {role.title()}")
+            else:
+                set_password(engine, username, password)
+            made[role] = (username, password)
+    finally:
+        engine.dispose()
+    return made
+
+
+def login_as(page, base_url: str, role: str) -> None:
+    """Log the page's browser context in as the test user of `role` (through the real form)."""
+    username, password = USERS[base_url][role]
+    form = page.request.get(f"{base_url}/masuk")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text())
+    assert csrf, f"no login form at {base_url}/masuk (HTTP {form.status})"
+    resp = page.request.post(
+        f"{base_url}/masuk",
+        form={"username": username, "password": password, "csrf": csrf.group(1), "next": "/"},
+        max_redirects=0,
+    )
+    assert resp.status == 303, f"login as {role} failed: HTTP {resp.status}"
+
+
+def logout(page, base_url: str) -> None:
+    """Forget the page's session (back to an anonymous visitor)."""
+    page.context.clear_cookies()
+
+
 @dataclass(frozen=True)
 class AppServer:
     url: str
@@ -123,8 +169,12 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
 def serve_app(
     url: str, tmp: Path, extra_env: dict[str, str] | None = None, probe: str = "/"
 ) -> Iterator[AppServer]:
-    """Run `python app.py` on the database `url` and a free port until the block ends."""
+    """Run `python app.py` on the database `url` and a free port until the block ends.
+
+    The database gets one test user per role first; `login_as(page, server.url, role)` uses them.
+    """
     port = _free_port()
+    users = create_test_users(url)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -157,8 +207,10 @@ def serve_app(
                     f"app.py did not serve {base}{probe} ({state}); log:\n{log_path.read_text()[-4000:]}"
                 )
             time.sleep(0.25)
+        USERS[base] = users
         yield AppServer(base, log_path)
     finally:
+        USERS.pop(base, None)
         _stop(proc)
 
 
@@ -181,10 +233,7 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_app):
-    """A fresh context and page; `page.errors` collects console errors, page errors, failed app
-    responses and blocked outside requests, so a test can assert `page.errors == []`."""
+def _page(browser, live_app: str, role: str | None):
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, locale="id-ID", timezone_id="Asia/Jakarta"
     )
@@ -219,8 +268,27 @@ def page(browser, live_app):
         errors.append(f"HTTP {resp.status} {resp.request.method} {urlsplit(resp.url).path}: {reason}")
 
     pg.on("response", failed_response)
+    if role is not None:
+        login_as(pg, live_app, role)
+    return pg
+
+
+@pytest.fixture
+def page(browser, live_app):
+    """A fresh context and page, logged in as admin (who may see every page); `page.errors`
+    collects console errors, page errors, failed app responses and blocked outside requests, so a
+    test can assert `page.errors == []`. `login_as(page, live_app, role)` switches to another role."""
+    pg = _page(browser, live_app, "admin")
     yield pg
-    context.close()
+    pg.context.close()
+
+
+@pytest.fixture
+def anon_page(browser, live_app):
+    """Like `page`, for an anonymous visitor of the public side (no login)."""
+    pg = _page(browser, live_app, None)
+    yield pg
+    pg.context.close()
 
 
 @pytest.fixture(scope="session")

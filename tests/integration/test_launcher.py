@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import queue
 import re
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,6 +150,28 @@ def _get(url: str) -> int:
         return resp.status
 
 
+def _printed_logins(output: str) -> dict[str, tuple[str, str]]:
+    """role -> (username, password) from the launcher's "login demo" lines."""
+    found = re.findall(r"^lawang-jabo:\s+(staf|pimpinan|admin)\s+(\S+)\s+(\S+)$", output, re.M)
+    return {role: (username, password) for role, username, password in found}
+
+
+def _logs_in(url: str, username: str, password: str) -> bool:
+    """Whether the login form accepts these credentials (a real form POST with its token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar)
+    )
+    with opener.open(url + "/masuk", timeout=30) as resp:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', resp.read().decode()).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrf": csrf, "next": "/"})
+    try:
+        with opener.open(url + "/masuk", data=data.encode(), timeout=30) as resp:
+            return urllib.parse.urlsplit(resp.url).path == "/"  # redirected to the overview
+    except urllib.error.HTTPError:
+        return False
+
+
 def test_launcher_seeds_an_empty_database_serves_the_app_and_ctrl_c_stops_every_child(tmp_path, launch):
     launcher = launch(_env(tmp_path))
     line = launcher.wait_for_line(URL_LINE, START_TIMEOUT_S)
@@ -154,6 +179,11 @@ def test_launcher_seeds_an_empty_database_serves_the_app_and_ctrl_c_stops_every_
 
     assert _get(url + "/") == 200
     assert "mengisi data demo" in launcher.output
+    logins = _printed_logins(launcher.output)
+    assert set(logins) == {"staf", "pimpinan", "admin"}
+    for role, (username, password) in logins.items():
+        assert _logs_in(url, username, password), f"the printed {role} login does not work"
+    assert not _logs_in(url, "admin", "bukan-kata-sandinya")
     children = _descendants(launcher.proc.pid)
     assert children, f"the launcher started no child process:\n{launcher.output}"
 
@@ -186,6 +216,8 @@ def test_launcher_does_not_reseed_a_database_that_has_complaints(tmp_path, launc
     second.proc.send_signal(signal.SIGINT)
     assert second.proc.wait(timeout=30) == 0, second.output
     assert "mengisi data demo" not in second.output
+    # The demo logins are made once and printed again on every start.
+    assert _printed_logins(second.output) == _printed_logins(first.output) != {}
 
 
 @pytest.mark.parametrize(
