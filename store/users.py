@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.models_auth import STAFF_ROLES, AppUser, LoginAttempt
@@ -214,9 +214,9 @@ def user_rows(engine: Engine) -> list[dict]:
 def _lock_target_and_admins(conn, username: str):
     """The target row, and the ids of the active admins, locked until the transaction ends.
 
-    Locking every active admin row (FOR UPDATE; SQLite locks the whole file on write) makes two
-    admins who disable each other at the same moment queue up: the second one sees the first
-    change and is refused, so the city is never left without an active admin.
+    PostgreSQL: locking every active admin row (FOR UPDATE) makes two admins who disable each
+    other at the same moment queue up, and the second sees the first change. SQLite ignores
+    FOR UPDATE and reads outside the write lock, so the write itself re-checks (_guarded_update).
     """
     target = conn.execute(
         select(AppUser.id, AppUser.username, AppUser.role, AppUser.active)
@@ -233,24 +233,45 @@ def _lock_target_and_admins(conn, username: str):
     return target, admins
 
 
-def _refuse_last_admin(target, admins: set[int], what: str) -> None:
-    if target.id in admins and len(admins) == 1:
-        raise UserError(
-            f"username: {target.username!r} is the last active admin and cannot be {what}",
-            f"last_admin_{what}",
-            user=target.username,
+def _last_admin(target, what: str) -> UserError:
+    return UserError(
+        f"username: {target.username!r} is the last active admin and cannot be {what}",
+        f"last_admin_{what}",
+        user=target.username,
+    )
+
+
+def _guarded_update(conn, target, what: str, **values) -> None:
+    """Write `values` unless that would leave no active admin, judged inside the write itself."""
+    others = (
+        select(func.count())
+        .select_from(AppUser)
+        .where(AppUser.role == ADMIN_ROLE, AppUser.active.is_(True), AppUser.id != target.id)
+        .scalar_subquery()
+    )
+    done = conn.execute(
+        update(AppUser)
+        .where(
+            AppUser.id == target.id, or_(AppUser.role != ADMIN_ROLE, AppUser.active.is_(False), others > 0)
         )
+        .values(**values)
+    ).rowcount
+    if not done:
+        raise _last_admin(target, what)
 
 
 def change_active(engine: Engine, username: str, active: bool, actor: str | None) -> User:
     """Enable or disable a user on behalf of `actor`: never yourself, never the last active admin."""
     with engine.begin() as conn:
         target, admins = _lock_target_and_admins(conn, username)
-        if not active:
-            _refuse_last_admin(target, admins, "disabled")
+        if active:
+            conn.execute(update(AppUser).where(AppUser.id == target.id).values(active=True))
+        else:
             if actor is not None and target.username == actor.strip().lower():
                 raise UserError("username: you cannot disable yourself", "self_disable", user=target.username)
-        conn.execute(update(AppUser).where(AppUser.id == target.id).values(active=active))
+            if target.id in admins and len(admins) == 1:
+                raise _last_admin(target, "disabled")
+            _guarded_update(conn, target, "disabled", active=False)
     return get_user(engine, username)
 
 
@@ -259,7 +280,10 @@ def change_role(engine: Engine, username: str, role: str) -> User:
     _check_role(role)
     with engine.begin() as conn:
         target, admins = _lock_target_and_admins(conn, username)
-        if role != ADMIN_ROLE:
-            _refuse_last_admin(target, admins, "demoted")
-        conn.execute(update(AppUser).where(AppUser.id == target.id).values(role=role))
+        if role == ADMIN_ROLE:
+            conn.execute(update(AppUser).where(AppUser.id == target.id).values(role=role))
+        else:
+            if target.id in admins and len(admins) == 1:
+                raise _last_admin(target, "demoted")
+            _guarded_update(conn, target, "demoted", role=role)
     return get_user(engine, username)
