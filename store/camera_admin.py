@@ -160,3 +160,11 @@ def update_camera(
                 update(CameraState).where(CameraState.camera_id == camera_id).values(next_attempt_at=None)
             )
     return changes
+
+
+def get_camera(engine: Engine, camera_id: int) -> dict[str, Any] | None:
+    """One camera's editable fields (id, code, name, kind, url, scope, enabled), or None."""
+    cols = (Camera.id, Camera.code, Camera.name, Camera.kind, Camera.url, Camera.scope, Camera.enabled)
+    with engine.connect() as conn:
+        row = conn.execute(select(*cols).where(Camera.id == camera_id)).first()
+    return dict(row._mapping) if row else None
