@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     "nav.transparansi": ("Transparansi", "Transparency"),
+    "tr.tab_title": ("Transparansi Pengaduan · Lawang Jabo", "Complaint Transparency · Lawang Jabo"),
     "tr.title": ("Transparansi Pengaduan Kota Palembang", "Complaint Transparency, Kota Palembang"),
     "tr.lead": (
         "Bagaimana Pemerintah Kota Palembang menangani aduan warga dari LAPOR! (SP4N): jumlah aduan, "

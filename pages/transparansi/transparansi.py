@@ -25,7 +25,7 @@ dash.register_page(
     __name__,
     path="/transparansi",
     name="Transparansi",
-    title="Transparansi Pengaduan · Lawang Jabo",
+    title=lambda **_: t("tr.tab_title", current_lang()),  # the browser tab follows the language
     description="Statistik pengaduan warga Kota Palembang dan kamera publik, dengan data terbuka.",
     order=-1,
     label_key="nav.transparansi",
