@@ -23,6 +23,8 @@ from typing import Any
 
 from sqlalchemy import Engine, case, func, not_, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from store.calendar import wib_day
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan
@@ -115,7 +117,7 @@ def find_requests(
         raise ValueError(f"limit must be 1..{MAX_RESULTS}")
     stmt = _public_select(with_text)
     if q.ids:
-        stmt = stmt.where(C.id.in_(sorted(set(q.ids))))
+        stmt = stmt.where(C.id.in_(sorted(set(q.ids)))).order_by(C.created_at.desc(), C.id.desc())
     else:
         if q.start is None or q.end is None:
             raise ValueError("a request query needs ids or both start and end")
@@ -123,19 +125,34 @@ def find_requests(
             C.created_day.between(wib_day(q.start), wib_day(q.end)),
             C.created_at.between(q.start, q.end),
         )
+        sqlite = engine.dialect.name == "sqlite"
         if q.statuses:
-            stmt = stmt.where(C.status.in_(q.statuses))
+            stmt = stmt.where(_unindexed(C.status, sqlite).in_(q.statuses))
         if q.service_codes:
-            stmt = stmt.where(_category_condition(q.service_codes))
-    stmt = stmt.order_by(C.created_at.desc(), C.id.desc()).limit(limit)
-    return _rows(engine, stmt)
+            stmt = stmt.where(_category_condition(_unindexed(C.category_id, sqlite), q.service_codes))
+        # created_day is the WIB day of created_at, so this is created_at order, led by the index.
+        stmt = stmt.order_by(C.created_day.desc(), C.created_at.desc(), C.id.desc())
+    return _rows(engine, stmt.limit(limit))
 
 
-def _category_condition(codes: Collection[str]):
+def _unindexed(column, sqlite: bool):
+    """`column`, on SQLite with a unary "+" that keeps the planner off the column's own index.
+
+    Walking the day index newest first lets the LIMIT stop the read after ~1,000 rows. Without
+    statistics SQLite prefers an equality on ix_complaint_status or ix_complaint_category_id and
+    then reads every open (or closed) complaint ever made and sorts them: 0.4-1.1 s instead of
+    ~20 ms on 500,000 complaints. PostgreSQL chooses by its statistics and is left alone.
+    """
+    if not sqlite:
+        return column
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def _category_condition(column, codes: Collection[str]):
     ids = select(Category.id).where(Category.code.in_(sorted(codes))).scalar_subquery()
-    cond = C.category_id.in_(ids)
+    cond = column.in_(ids)
     # A complaint without a category is published as the "unknown" service: it must filter as one.
-    return or_(cond, C.category_id.is_(None)) if UNKNOWN_CODE in codes else cond
+    return or_(cond, column.is_(None)) if UNKNOWN_CODE in codes else cond
 
 
 def get_request(engine: Engine, request_id: int, *, with_text: bool = False) -> dict[str, Any] | None:
