@@ -110,7 +110,13 @@ def camera_list(cams: list[dict[str, Any]], now: datetime, lang: str) -> html.Di
                 className=f"cam-tile cam-tile-{c['status']} tr-cam",
             )
         )
-    return html.Div(tiles, className="cam-grid tr-cam-grid")
+    # Smaller tiles than the staff grid: two a row on a phone, and a column beside the map that
+    # scrolls (inline, so the page needs no stylesheet of its own).
+    return html.Div(
+        tiles,
+        className="cam-grid tr-cam-grid",
+        style={"gridTemplateColumns": "repeat(auto-fill, minmax(150px, 1fr))", "gap": "0.5rem"},
+    )
 
 
 def checked_text(when: datetime | None, lang: str) -> str:

@@ -77,6 +77,13 @@ def kpi_cards(k: dict[str, Any], lang: str) -> dbc.Row:
     return dbc.Row(cols, className="g-2 g-md-3 mb-3")
 
 
+# Columns a phone leaves out (the bars beside the table carry the counts): name, count and the
+# two rates fit a 360-px screen without sideways scrolling.
+WIDE_ONLY = "d-none d-md-table-cell"
+COLUMNS = (("complaints", ""), ("resolved_pct", ""), ("sla_pct", ""), ("median_days", WIDE_ONLY))
+COLUMNS += (("open_beyond_sla", WIDE_ONLY),)
+
+
 def _cell(text: str, extra: str = "") -> html.Td:
     return html.Td(text, className=f"text-end text-nowrap {extra}".strip())
 
@@ -88,10 +95,7 @@ def breakdown_table(rows: list[dict[str, Any]], by: str, lang: str) -> html.Div:
     head = html.Thead(
         html.Tr(
             [html.Th(t(f"tr.col.name.{by}", lang))]
-            + [
-                html.Th(t(f"tr.col.{c}", lang), className="text-end")
-                for c in ("complaints", "resolved_pct", "sla_pct", "median_days", "open_beyond_sla")
-            ]
+            + [html.Th(t(f"tr.col.{c}", lang), className=f"text-end {extra}".strip()) for c, extra in COLUMNS]
         )
     )
     body = []
@@ -104,15 +108,14 @@ def breakdown_table(rows: list[dict[str, Any]], by: str, lang: str) -> html.Div:
                     _cell(count_text(r["complaints"], lang), "text-muted" if small else "fw-semibold"),
                     _cell(fmt_pct(r["resolved_pct"], lang)),
                     _cell(fmt_pct(r["sla_pct"], lang)),
-                    _cell(days_text(r["median_days"], lang)),
-                    _cell(count_text(r["open_beyond_sla"], lang)),
+                    _cell(days_text(r["median_days"], lang), WIDE_ONLY),
+                    _cell(count_text(r["open_beyond_sla"], lang), WIDE_ONLY),
                 ],
                 **{"data-key": r["key"]},
             )
         )
     table = dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="mb-0 tr-table")
     return html.Div(table, className="table-responsive tr-table-wrap", id=f"{P}-table-{by}")
-
 
 
 def download_links(params: dict[str, str], licence: str, lang: str) -> html.Div:

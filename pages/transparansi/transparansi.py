@@ -142,7 +142,15 @@ def _camera_section(cams: dict, lang: str) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(ml.base_map(f"{P}-map", settings.tile_url, overlays, lang, height="440px"), lg=7),
-                    dbc.Col(html.Div(cams["list"], id=f"{P}-cam-list", className="tr-cam-scroll"), lg=5),
+                    dbc.Col(
+                        html.Div(
+                            cams["list"],
+                            id=f"{P}-cam-list",
+                            className="tr-cam-scroll",
+                            style={"maxHeight": "440px", "overflowY": "auto"},
+                        ),
+                        lg=5,
+                    ),
                 ],
                 className="g-3",
             ),
