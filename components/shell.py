@@ -109,15 +109,23 @@ def source_label(source: str, lang: str) -> str:
     return source if label == f"source.{source}" else label
 
 
-def stale_badge(sources: list[str], lang: str) -> list[dcc.Link]:
-    """A red "Umpan e-Lapor terlambat" badge per late source, linking to Kesehatan Data."""
-    return [
-        dcc.Link(
-            dbc.Badge(t("shell.stale", lang, source=source_label(s, lang)), color="danger", pill=True),
-            href="/kesehatan",
-            className="ms-1 stale-flag text-decoration-none",
-            title=t("shell.stale.title", lang),
-            id={"type": "shell-stale", "source": s},
-        )
-        for s in sources
-    ]
+def stale_badge(sources: list[str], lang: str, link: bool = True) -> list:
+    """A red "Umpan e-Lapor terlambat" badge per late source, linking to Kesehatan Data if `link`."""
+    badges = []
+    for s in sources:
+        badge = dbc.Badge(t("shell.stale", lang, source=source_label(s, lang)), color="danger", pill=True)
+        ident = {"type": "shell-stale", "source": s}
+        title = t("shell.stale.title", lang)
+        if link:
+            badges.append(
+                dcc.Link(
+                    badge,
+                    href="/kesehatan",
+                    className="ms-1 stale-flag text-decoration-none",
+                    title=title,
+                    id=ident,
+                )
+            )
+        else:
+            badges.append(html.Span(badge, className="ms-1 stale-flag", title=title, id=ident))
+    return badges

@@ -18,11 +18,12 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import health, upload
-from components.access import KOMINFO
+from components.access import KOMINFO, PUBLIK
 from components.i18n import current_lang, fmt_datetime_wib, fmt_int, t
 from components.shell import STALE_FLAG_ID, STALE_TICK_ID, stale_badge
 from config import get_settings
 from data_sources import inbox
+from routes.guard import current_role
 from store.db import get_engine
 from store.health import (
     RejectedFilter,
@@ -178,9 +179,16 @@ def download(_n, source, field, text):
     Input(STALE_TICK_ID, "n_intervals"),
 )
 def navbar_flag(_n):
-    """The shell's stale-feed badge on every page; lives here because this page owns feed health."""
+    """The shell's stale-feed badge on every page; lives here because this page owns feed health.
+
+    Not for anonymous visitors (Transparansi shows its own as-of time and staleness); a link to
+    this page only for the roles that may open it.
+    """
+    role = current_role()
+    if role == PUBLIK:
+        return []
     stale = stale_sources(get_engine(), datetime.now(UTC), get_settings().sync_interval_min)
-    return stale_badge(stale, current_lang())
+    return stale_badge(stale, current_lang(), link=role in KOMINFO)
 
 
 # ------------------------------------------------------------------------------ upload ----
