@@ -111,9 +111,12 @@ def one_request(req_id: str, fmt: str) -> Response:
     return _render([_request(row, text)], fmt, "service_requests", "request", REQUEST_FIELDS)
 
 
-@bp.route("/<path:_rest>", methods=["GET", "POST"])
+@bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def not_found(_rest: str) -> Response:
     fmt = "xml" if _rest.endswith(".xml") else "json"
+    if request.method != "GET":
+        # A POST requests.json (create_request) lands here too: this endpoint only publishes.
+        return _error(405, "read-only endpoint: service requests are made through LAPOR! (lapor.go.id)", fmt)
     return _error(404, "no such resource; see /open311/v2/services.json and requests.json", fmt)
 
 

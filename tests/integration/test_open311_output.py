@@ -198,6 +198,16 @@ def test_fields_times_and_headers_follow_the_spec(client, seeded):
     assert [s["service_code"] for s in xml_services] == [s["service_code"] for s in services]
 
 
+def test_unknown_paths_and_writes_answer_in_the_spec_error_format(client):
+    missing = client.get("/open311/v2/discovery.json")
+    assert missing.status_code == 404 and missing.get_json()[0]["code"] == 404
+    post = client.post("/open311/v2/requests.json", data={"service_code": "sampah"})
+    assert post.status_code == 405 and post.get_json()[0]["code"] == 405
+    assert client.get("/open311/v2/requests/abc.json").get_json() == [
+        {"code": 404, "description": "service request not found"}
+    ]
+
+
 def test_xml_escapes_markup_and_drops_characters_xml_cannot_carry(use_db):
     i = add(use_db, description="<script>alert(1)</script> & \x07\x1b ok")
     resp = make_app(text=True).test_client().get(f"/open311/v2/requests/{i}.xml")
