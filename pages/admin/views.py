@@ -17,6 +17,18 @@ from store.users import MIN_PASSWORD_LENGTH
 
 P = "adm"
 SCOPES = ("publik", "internal")
+# The grid's own words that this page shows (pagination), in Indonesian.
+_GRID_WORDS_ID = {
+    "page": "Halaman",
+    "of": "dari",
+    "to": "s.d.",
+    "pageSizeSelectorLabel": "Baris per halaman:",
+    "firstPage": "Halaman pertama",
+    "previousPage": "Halaman sebelumnya",
+    "nextPage": "Halaman berikutnya",
+    "lastPage": "Halaman terakhir",
+    "noRowsToShow": "Tidak ada kamera",
+}
 
 
 def role_label(role: str, lang: str) -> str:
@@ -217,7 +229,7 @@ def camera_grid(grid_rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
         id=f"{P}-cam-grid",
         columnDefs=cols,
         rowData=grid_rows,
-        getRowId="String(params.data.id)",
+        getRowId="params.data.code",
         defaultColDef={"sortable": True, "resizable": True, "flex": 1, "filter": False},
         dashGridOptions={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
@@ -227,6 +239,7 @@ def camera_grid(grid_rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
             "domLayout": "autoHeight",
             "animateRows": False,
             "tooltipShowDelay": 300,
+            **({"localeText": _GRID_WORDS_ID} if lang == "id" else {}),
         },
         className="ag-theme-alpine",
         style={"width": "100%"},
