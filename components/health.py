@@ -182,7 +182,14 @@ def runs_grid(grid_id: str, lang: str, rows: list[dict]) -> dag.AgGrid:
         ]
     }
     cols = [
-        {"field": "job", "headerName": t("col.job", lang), "minWidth": 130},
+        # A filter per job: snapshot cycles run every minute, syncs every few, reports weekly.
+        {
+            "field": "job",
+            "headerName": t("col.job", lang),
+            "minWidth": 130,
+            "filter": True,
+            "floatingFilter": True,
+        },
         {"field": "started", "headerName": t("col.started", lang), "minWidth": 160, "sort": "desc"},
         {"field": "duration_s", "headerName": t("col.duration", lang), **_NUM},
         {

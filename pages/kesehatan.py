@@ -28,7 +28,7 @@ from store.db import get_engine
 from store.health import (
     RejectedFilter,
     failures,
-    recent_runs,
+    recent_runs_per_job,
     rejected_choices,
     rejected_csv,
     rejected_page,
@@ -52,6 +52,7 @@ dash.register_page(
 
 P = "kes"
 PAGE_SIZE = 25
+RUNS_PER_JOB = 50  # runs shown per job: the minute-by-minute snapshot cycles do not crowd out the rest
 MAX_UPLOAD_MB = 20
 
 
@@ -65,7 +66,7 @@ def _health(lang: str) -> tuple:
     status = source_status(engine, now, get_settings().sync_interval_min, _expected_sources())
     return (
         health.source_cards(status, lang),
-        health.run_rows(recent_runs(engine, limit=200), lang),
+        health.run_rows(recent_runs_per_job(engine, per_job=RUNS_PER_JOB), lang),
         health.failures_list(failures(engine, limit=10), lang),
         [
             health.unknown_table(unknown_counts(engine), lang),

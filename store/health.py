@@ -142,6 +142,27 @@ def recent_runs(engine: Engine, limit: int = 50, job_id: str | None = None) -> p
     return _runs(engine, JobRun.job_id == job_id if job_id is not None else true(), limit)
 
 
+def recent_runs_per_job(engine: Engine, per_job: int = 50) -> pd.DataFrame:
+    """The newest `per_job` runs of every job, newest first.
+
+    One list of the newest runs overall would be all snapshot cycles (one a minute) and hide the
+    e-Lapor syncs (one in five minutes) and the reports (weekly) that Kominfo came to look at.
+    """
+    rank = (
+        func.row_number()
+        .over(partition_by=JobRun.job_id, order_by=(JobRun.started_at.desc(), JobRun.id.desc()))
+        .label("rank")
+    )
+    ranked = select(*[getattr(JobRun, c) for c in _RUN_COLUMNS], rank).subquery()
+    stmt = (
+        select(*[ranked.c[c] for c in _RUN_COLUMNS])
+        .where(ranked.c.rank <= per_job)
+        .order_by(ranked.c.started_at.desc(), ranked.c.id.desc())
+    )
+    with engine.connect() as conn:
+        return _runs_frame(conn.execute(stmt).all())
+
+
 def failures(engine: Engine, limit: int = 20) -> pd.DataFrame:
     """The newest failed runs with their error text, newest first."""
     return _runs(engine, JobRun.status == "failed", limit)

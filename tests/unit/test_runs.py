@@ -21,6 +21,7 @@ from store.health import (
     RejectedFilter,
     failures,
     recent_runs,
+    recent_runs_per_job,
     rejected_choices,
     rejected_csv,
     rejected_page,
@@ -161,6 +162,21 @@ def test_recent_runs_newest_first_with_durations(history):
     assert frame["duration_s"].isna().tolist()[0]  # still running
     only = recent_runs(history, job_id="sync_elapor")
     assert only["inserted"].tolist() == [0, 0, 100] and only["updated"].tolist() == [2, 0, 0]
+
+
+def test_runs_per_job_keep_the_rare_jobs_beside_a_chatty_one(engine):
+    for i in range(30):
+        run(engine, "refresh_snapshots", i, 1, "ok", fetched=41)
+    run(engine, "sync_elapor", 40, 3, "ok", inserted=5)
+    run(engine, "report_weekly", 600, 9, "failed")
+    frame = recent_runs_per_job(engine, per_job=10)
+    assert frame["job_id"].value_counts().to_dict() == {
+        "refresh_snapshots": 10,
+        "sync_elapor": 1,
+        "report_weekly": 1,
+    }
+    assert frame["started_at"].is_monotonic_decreasing
+    assert frame["job_id"].tolist()[:10] == ["refresh_snapshots"] * 10  # the newest ten snapshot cycles
 
 
 def test_failures_carry_their_error(history):
