@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from config import ROOT, get_settings
+from background import alive, start_detached
+from config import get_settings
 
 UPLOAD_TYPES = (".csv", ".xlsx")
 _TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -58,27 +55,10 @@ def start_import(data: bytes, filename: str) -> dict:
     status.write_text(
         json.dumps({"state": "queued", "filename": filename, "started_at": datetime.now(UTC).isoformat()})
     )
-    command = [sys.executable, "-m", "jobs", "import-file", str(path), "--status", str(status)]
-    proc = subprocess.Popen(
-        [*command, "--filename", filename, "--remove"],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # a reload of the web server does not kill an import half-way
+    pid = start_detached(
+        "jobs", "import-file", str(path), "--status", str(status), "--filename", filename, "--remove"
     )
-    threading.Thread(target=proc.wait, daemon=True).start()  # reap it: no zombie per upload
-    return {"token": token, "pid": proc.pid}
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return {"token": token, "pid": pid}
 
 
 def read_status(job: dict | None) -> dict | None:
@@ -91,7 +71,7 @@ def read_status(job: dict | None) -> dict | None:
     except (OSError, ValueError):
         return None
     # The status is read before the liveness check: a finished import writes "done", then exits.
-    if status.get("state") in ("queued", "running") and not _alive(job.get("pid")):
+    if status.get("state") in ("queued", "running") and not alive(job.get("pid")):
         status["state"] = "lost"
     return status
 
