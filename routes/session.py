@@ -40,3 +40,7 @@ def install(server: Flask) -> None:
     """Use the settings-driven session cookie on `server`."""
     server.session_interface = SettingsSessionInterface()
     server.config["SESSION_COOKIE_NAME"] = "lawangjabo_session"
+    # Set the cookie only when the session changes (login, logout), not on every response: a
+    # public, cacheable answer (open data, Open311) must not carry a logged-in user's cookie.
+    # A login then lasts SESSION_HOURS from the moment of logging in.
+    server.config["SESSION_REFRESH_EACH_REQUEST"] = False

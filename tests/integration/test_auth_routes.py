@@ -119,3 +119,32 @@ def test_a_callback_is_allowed_only_when_every_output_belongs_to_a_page_the_role
     assert callback_allowed({**body("pub-table"), "output": "pub-table.children@9f2c"}, "publik")[0]
     pattern = {"output": '{"cam":["ALL"],"type":"kes-img"}.src', "outputs": body("pub-table")["outputs"]}
     assert not callback_allowed(pattern, "publik")[0]
+
+
+def test_the_session_cookie_is_httponly_lax_and_set_only_when_the_session_changes(
+    engine, db_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COOKIE_SECURE", "true")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    users.create_user(engine, "siti", "staf", "kata-sandi-benar")
+    from routes import session as session_cookie
+    from routes.auth import bp
+
+    app = Flask(__name__)
+    session_cookie.install(app)
+    app.register_blueprint(bp)
+    app.add_url_rule("/data/publik.json", "publik", lambda: {"n": 1})
+    client = app.test_client()
+    try:
+        login = _login(client, "siti", "kata-sandi-benar")
+        cookie = login.headers["Set-Cookie"]
+        assert cookie.startswith("lawangjabo_session=")
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+        assert "Set-Cookie" not in client.get("/data/publik.json").headers  # public answers carry no cookie
+        assert app.secret_key == get_settings().secret_key  # the key came from the settings
+    finally:
+        get_engine.cache_clear()
+        get_settings.cache_clear()
