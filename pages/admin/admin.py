@@ -56,7 +56,10 @@ def layout(**_params: str) -> html.Div:
             html.Section(
                 [
                     html.H2(t("adm.cameras", lang), className="h5"),
-                    html.P(t("adm.cam.lead", lang), className="text-muted small"),
+                    html.P(
+                        [t("adm.cam.lead", lang), " ", html.Strong(t("adm.cam.pick", lang))],
+                        className="text-muted small",
+                    ),
                     dbc.Row(
                         [
                             dbc.Col(
@@ -73,7 +76,6 @@ def layout(**_params: str) -> html.Div:
                         className="mb-2 align-items-center",
                     ),
                     camera_grid(rows, lang),
-                    html.Div(id=f"{P}-cam-msg", className="mt-2"),
                     camera_editor(lang),
                 ],
                 className="panel p-3",

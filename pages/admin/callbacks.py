@@ -31,6 +31,7 @@ from pages.admin.views import (
 from routes.guard import current_user
 from store import users
 from store.camera_admin import CameraEditError, camera_rows, get_camera, update_camera
+from store.camera_read import camera_by_code
 from store.db import get_engine
 
 log = logging.getLogger("lawangjabo.admin")
@@ -214,46 +215,56 @@ def save_camera(
     # URLs are audited without their password.
     shown = {k: tuple(safe_url(v) if k == "url" else v for v in pair) for k, pair in changes.items()}
     audit(actor, "edit-camera", code, **{k: f"{a!r} -> {b!r}" for k, (a, b) in shown.items()})
-    fields = ", ".join(t(f"adm.cam.field.{k}", lang) for k in changes)
+    fields = ", ".join(_change_words(k, new, lang) for k, (_, new) in changes.items())
     return message(t("adm.cam.ok.saved", lang, code=code, fields=fields)), None
 
 
+def _change_words(field: str, new: Any, lang: str) -> str:
+    if field == "enabled":
+        return t("adm.cam.chg.enabled.on" if new else "adm.cam.chg.enabled.off", lang)
+    if field == "scope":
+        return t("adm.cam.chg.scope", lang, scope=t(f"cam.scope.{new}", lang))
+    return t(f"adm.cam.chg.{field}", lang)
+
+
 @callback(
+    Output(f"{P}-cam-modal", "is_open"),
     Output(f"{P}-cam-id", "data"),
     Output(f"{P}-cam-title", "children"),
     Output(f"{P}-cam-name", "value"),
-    Output(f"{P}-cam-name", "disabled"),
     Output(f"{P}-cam-url", "value"),
-    Output(f"{P}-cam-url", "disabled"),
     Output(f"{P}-cam-url-label", "children"),
     Output(f"{P}-cam-url-help", "children"),
     Output(f"{P}-cam-scope", "value"),
     Output(f"{P}-cam-enabled", "value"),
-    Output(f"{P}-cam-save", "disabled"),
     Output(f"{P}-cam-msg", "children", allow_duplicate=True),
-    Input(f"{P}-cam-grid", "selectedRows"),
+    Output(f"{P}-cam-name", "invalid", allow_duplicate=True),
+    Output(f"{P}-cam-url", "invalid", allow_duplicate=True),
+    Input(f"{P}-cam-grid", "cellClicked"),
     prevent_initial_call=True,
 )
-def on_camera_selected(selected):
+def on_camera_clicked(cell):
+    """Open the editor on the clicked row's camera (row ids are camera codes)."""
     lang = current_lang()
-    cam = get_camera(get_engine(), int(selected[0]["id"])) if selected else None
+    found = camera_by_code(get_engine(), str((cell or {}).get("rowId") or ""))
+    cam = get_camera(get_engine(), int(found["id"])) if found else None
     if cam is None:
-        return None, t("adm.cam.pick", lang), "", True, "", True, "URL", "", None, False, True, None
+        return (no_update,) * 12
     # The full URL (it may carry the camera's password) goes only to a signed-in admin.
     url = cam["url"] if caller() else safe_url(cam["url"])
     return (
+        True,
         cam["id"],
         t("adm.cam.edit", lang, code=cam["code"]),
         cam["name"],
-        False,
         url,
-        False,
         t("adm.cam.url", lang, kind=cam["kind"]),
         url_help(cam["kind"], lang),
         cam["scope"],
         bool(cam["enabled"]),
-        False,
         None,
+        False,
+        False,
     )
 
 

@@ -206,7 +206,7 @@ def camera_grid_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, An
 
 
 def camera_grid(grid_rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
-    """The registry (rows from camera_grid_rows), sortable and searchable; a click on a row edits it."""
+    """The registry (rows from camera_grid_rows), sortable and searchable; a click opens the editor."""
     off = {"condition": "params.data.status_code == 'disabled'", "style": {"color": "#6c757d"}}
     bad = {"condition": "params.data.status_code == 'offline'", "style": {"color": "#b02a37"}}
     cols = [
@@ -232,7 +232,6 @@ def camera_grid(grid_rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
         getRowId="params.data.code",
         defaultColDef={"sortable": True, "resizable": True, "flex": 1, "filter": False},
         dashGridOptions={
-            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "pagination": True,
             "paginationPageSize": 25,
             "paginationPageSizeSelector": [25, 50, 100],
@@ -246,50 +245,44 @@ def camera_grid(grid_rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
     )
 
 
-def camera_editor(lang: str) -> html.Div:
-    """Name, URL, scope and enabled of the selected camera (empty and disabled until one is chosen)."""
-    return html.Div(
-        [
-            html.H3(t("adm.cam.pick", lang), id=f"{P}-cam-title", className="h6"),
-            dbc.Row(
-                [
-                    _labelled(
-                        t("adm.cam.name", lang), dbc.Input(id=f"{P}-cam-name", maxLength=200, disabled=True)
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label(
-                                "URL",
-                                id=f"{P}-cam-url-label",
-                                html_for=f"{P}-cam-url",
-                                className="small mb-1",
-                            ),
-                            dbc.Input(id=f"{P}-cam-url", disabled=True, autoComplete="off"),
-                            dbc.FormText(id=f"{P}-cam-url-help"),
-                        ],
-                        md=5,
-                        className="mb-2",
-                    ),
-                    _labelled(
-                        t("adm.cam.scope", lang),
-                        dbc.RadioItems(
-                            id=f"{P}-cam-scope",
-                            options=[{"label": t(f"cam.scope.{s}", lang), "value": s} for s in SCOPES],
-                            inline=True,
-                        ),
-                        md=2,
-                    ),
-                    dbc.Col(
-                        dbc.Switch(id=f"{P}-cam-enabled", label=t("adm.cam.enabled", lang), value=False),
-                        md=2,
-                        className="mb-2 d-flex align-items-end",
-                    ),
-                ]
+def camera_editor(lang: str) -> dbc.Modal:
+    """The clicked camera's name, URL, scope and enabled flag, in a dialog with its own message line."""
+
+    def field(label, control, help_id: str | None = None) -> html.Div:
+        parts = [label, control] + ([dbc.FormText(id=help_id)] if help_id else [])
+        return html.Div(parts, className="mb-3")
+
+    body = [
+        field(
+            dbc.Label(t("adm.cam.name", lang), html_for=f"{P}-cam-name", className="small mb-1"),
+            dbc.Input(id=f"{P}-cam-name", maxLength=200),
+        ),
+        field(
+            dbc.Label("URL", id=f"{P}-cam-url-label", html_for=f"{P}-cam-url", className="small mb-1"),
+            dbc.Input(id=f"{P}-cam-url", autoComplete="off"),
+            help_id=f"{P}-cam-url-help",
+        ),
+        field(
+            dbc.Label(t("adm.cam.scope", lang), className="small mb-1"),
+            dbc.RadioItems(
+                id=f"{P}-cam-scope",
+                options=[{"label": t(f"cam.scope.{s}", lang), "value": s} for s in SCOPES],
+                inline=True,
             ),
-            dbc.Button(t("adm.cam.save", lang), id=f"{P}-cam-save", color="primary", disabled=True),
+        ),
+        dbc.Switch(id=f"{P}-cam-enabled", label=t("adm.cam.enabled", lang), value=False),
+        html.Div(id=f"{P}-cam-msg", className="mt-2"),
+    ]
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(t("adm.cam.pick", lang), id=f"{P}-cam-title")),
+            dbc.ModalBody(body),
+            dbc.ModalFooter(dbc.Button(t("adm.cam.save", lang), id=f"{P}-cam-save", color="primary")),
             dcc.Store(id=f"{P}-cam-id"),
         ],
-        className="mt-3",
+        id=f"{P}-cam-modal",
+        is_open=False,
+        size="lg",
     )
 
 

@@ -254,7 +254,7 @@ def test_the_page_refuses_disabling_yourself_and_demoting_the_last_admin_with_cl
 def test_a_camera_edit_names_the_bad_field_and_audits_the_url_without_its_password(
     app_db, admin, flask_app, caplog
 ):
-    from pages.admin.callbacks import on_camera_selected, save_camera
+    from pages.admin.callbacks import on_camera_clicked, save_camera
 
     ids = _import(app_db)
     caplog.set_level(logging.INFO, logger=AUDIT)
@@ -267,16 +267,17 @@ def test_a_camera_edit_names_the_bad_field_and_audits_the_url_without_its_passwo
             ids["rtsp-1"], "Simpang Charitas", "rtsp://cam:baru-rahasia@10.0.0.9/s1", "internal", False, "id"
         )
         same, _ = save_camera(ids["rtsp-1"], "Simpang Charitas", None, "internal", False, "id")
-        picked = on_camera_selected([{"id": ids["rtsp-1"]}])
+        picked = on_camera_clicked({"rowId": "rtsp-1", "colId": "name"})
     finally:
         ctx.pop()
     assert field == "url" and "URL: kamera jenis rtsp memerlukan alamat rtsp:// / rtsps://" in _text(bad)
-    assert none is None and "rtsp-1 disimpan" in _text(ok) and "siklus berikutnya" in _text(ok)
+    assert none is None and "siklus pengambilan berikutnya" in _text(ok)
+    assert "Kamera rtsp-1 disimpan: URL baru, cakupan Internal, dinonaktifkan." in _text(ok)
     assert "Tidak ada yang berubah" in _text(same)
     line = [r.getMessage() for r in caplog.records if r.name == AUDIT and r.levelno == logging.INFO][-1]
     assert line.startswith("admin ani: edit-camera rtsp-1") and "enabled=" in line and "scope=" in line
     assert "cam:***@10.0.0.9" in line and "rahasia" not in caplog.text
-    assert picked[4] == "rtsp://cam:baru-rahasia@10.0.0.9/s1"  # the admin edits the real URL
+    assert picked[0] is True and picked[4] == "rtsp://cam:baru-rahasia@10.0.0.9/s1"  # the real URL
 
 
 def test_the_layout_lists_users_and_cameras_and_hides_camera_passwords(app_db, admin, flask_app):
