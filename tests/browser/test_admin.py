@@ -60,6 +60,11 @@ def test_the_admin_creates_a_user_resets_the_password_and_disables_a_camera(
     assert _login_status(page.context.browser, live_app, username, first) == 401
     assert _login_status(page.context.browser, live_app, username, second) == 303
 
+    # A new role takes effect at once (the table is redrawn from the database).
+    row.locator("select").select_option("pimpinan")
+    expect(page.locator("#adm-user-msg")).to_contain_text(f"Peran {username} sekarang Pimpinan")
+    expect(row.locator("select")).to_have_value("pimpinan")
+
     # The admin cannot disable themselves: a clear refusal, nothing changes.
     page.locator('tr[data-user="uji_admin"]').get_by_role("button", name="Nonaktifkan").click()
     expect(page.locator("#adm-user-msg")).to_contain_text("tidak dapat menonaktifkan akun Anda sendiri")
@@ -98,6 +103,7 @@ def test_the_admin_creates_a_user_resets_the_password_and_disables_a_camera(
     for line in (
         f"admin uji_admin: create {username} role='staf' password='generated'",
         f"admin uji_admin: reset-password {username}",
+        f"admin uji_admin: role {username} before='staf' after='pimpinan'",
         "admin uji_admin: edit-camera bkb enabled='True -> False'",
         "admin uji_admin: edit-camera bkb enabled='False -> True'",
     ):
