@@ -53,7 +53,8 @@ def download(report_id: int) -> Response:
     refused = require(STAFF)  # reports may hold Rahasia complaints
     if refused is not None:
         return refused
-    row = get_report(get_engine(), report_id)
+    # Flask's int converter takes any length; past a BIGINT the database driver raises (a 500).
+    row = get_report(get_engine(), report_id) if report_id <= 2**63 - 1 else None
     if row is None or row["status"] != "done":
         return _refuse(404)
     path = _inside(get_settings().report_dir, row["path"])

@@ -24,6 +24,8 @@ PUBLIC_SCOPE = "publik"
 LATEST_CACHE = "no-cache"
 # A frame by id never changes: its bytes are fixed once written.
 FRAME_CACHE = "public, max-age=31536000, immutable"
+# Flask's int converter takes any length; past a BIGINT the database driver raises (a 500).
+MAX_DB_ID = 2**63 - 1
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -63,21 +65,29 @@ def _serve(row: SnapshotFile | None, thumb: bool, cache_control: str) -> Respons
     return resp
 
 
+def _latest(camera_id: int) -> SnapshotFile | None:
+    return latest_snapshot_file(get_engine(), camera_id) if camera_id <= MAX_DB_ID else None
+
+
+def _frame(snapshot_id: int) -> SnapshotFile | None:
+    return snapshot_file(get_engine(), snapshot_id) if snapshot_id <= MAX_DB_ID else None
+
+
 @bp.get("/snapshot/<int:camera_id>/latest.jpg")
 def latest(camera_id: int) -> Response:
-    return _serve(latest_snapshot_file(get_engine(), camera_id), False, LATEST_CACHE)
+    return _serve(_latest(camera_id), False, LATEST_CACHE)
 
 
 @bp.get("/snapshot/<int:camera_id>/latest-thumb.jpg")
 def latest_thumb(camera_id: int) -> Response:
-    return _serve(latest_snapshot_file(get_engine(), camera_id), True, LATEST_CACHE)
+    return _serve(_latest(camera_id), True, LATEST_CACHE)
 
 
 @bp.get("/snapshot/frame/<int:snapshot_id>.jpg")
 def frame(snapshot_id: int) -> Response:
-    return _serve(snapshot_file(get_engine(), snapshot_id), False, FRAME_CACHE)
+    return _serve(_frame(snapshot_id), False, FRAME_CACHE)
 
 
 @bp.get("/snapshot/frame/<int:snapshot_id>-thumb.jpg")
 def frame_thumb(snapshot_id: int) -> Response:
-    return _serve(snapshot_file(get_engine(), snapshot_id), True, FRAME_CACHE)
+    return _serve(_frame(snapshot_id), True, FRAME_CACHE)
