@@ -62,6 +62,11 @@ class Settings:
     # logins (issue 6)
     cookie_secure: bool  # session cookie only over HTTPS: true behind a TLS proxy
     session_hours: int  # a login lasts this long
+    # deployment and caching (issue 7)
+    web_workers: int  # gunicorn worker processes of `make serve`
+    web_threads: int  # threads per worker (callbacks waiting on the database overlap)
+    redis_url: str = field(repr=False)  # shared statistics cache; empty: one cache per worker
+    cache_timeout_s: int  # longest a cached figure is served; 0 turns the cache off
 
     @property
     def is_sqlite(self) -> bool:
@@ -181,6 +186,14 @@ def _url(environ: dict[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
+def _redis_url(environ: dict[str, str]) -> str:
+    # May carry a password (redis://:secret@host), hence REDIS_URL_FILE like the other secrets.
+    raw = _file_secret(environ, "REDIS_URL", "")
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL: expected a redis://, rediss:// or unix:// URL")
+    return raw
+
+
 def _optional_file(environ: dict[str, str], name: str) -> Path | None:
     raw = _env(environ, name, "")
     if not raw:
@@ -248,6 +261,10 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         report_dir=_writable_dir("REPORT_DIR", _env(environ, "REPORT_DIR", str(data_dir / "reports"))),
         cookie_secure=_bool(environ, "COOKIE_SECURE", False),
         session_hours=_int(environ, "SESSION_HOURS", 12, 1, 24 * 30),
+        web_workers=_int(environ, "WEB_WORKERS", 2, 1, 64),
+        web_threads=_int(environ, "WEB_THREADS", 4, 1, 64),
+        redis_url=_redis_url(environ),
+        cache_timeout_s=_int(environ, "CACHE_TIMEOUT_S", 300, 0, 86_400),
     )
 
 

@@ -190,6 +190,7 @@ class JobRun(Base):
 
 
 from store import (  # noqa: E402, F401  (register their tables)
+    data_version,
     models_auth,
     models_cameras,
     models_ingest,
