@@ -6,6 +6,7 @@ layout function and callbacks. No scheduler here: jobs run in their own process.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import dash
@@ -68,6 +69,8 @@ def main() -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    # Audit lines (admin actions, refused callbacks) go to stderr with their time and source.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # No reloader: a code change mid-request must not restart the server under a user (or a test).
     app.run(
         host=settings.host,

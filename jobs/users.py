@@ -14,16 +14,10 @@ command line would sit in the shell history and the process list. Exit codes: 0 
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 from pathlib import Path
 
 from store.models_auth import STAFF_ROLES
-
-
-def generate_password() -> str:
-    """A random password of 16 URL-safe characters (about 96 bits)."""
-    return secrets.token_urlsafe(12)
 
 
 def _password(args: argparse.Namespace) -> tuple[str, bool]:
@@ -32,6 +26,8 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
             return Path(args.password_file).read_text().strip(), False
         except OSError as exc:
             raise SystemExit(f"--password-file: cannot read {args.password_file} ({exc.strerror})") from None
+    from store.users import generate_password
+
     return generate_password(), True
 
 
@@ -84,10 +80,11 @@ def run(argv: list[str], out=sys.stdout) -> int:
             if generated:
                 print(f"password: {password}", file=out)
         elif args.command in ("disable", "enable"):
-            users.set_active(engine, args.username, args.command == "enable")
+            # The same guard rails as the admin page: the last active admin is never disabled.
+            users.change_active(engine, args.username, args.command == "enable", actor=None)
             print(f"{args.username}: {args.command}d", file=out)
         elif args.command == "role":
-            users.set_role(engine, args.username, args.role)
+            users.change_role(engine, args.username, args.role)
             print(f"{args.username}: role {args.role}", file=out)
     except users.UserError as exc:
         print(f"refused: {exc}", file=sys.stderr)

@@ -91,3 +91,23 @@ def test_the_users_command_creates_resets_and_disables(cli_env, tmp_path):
     assert run(["list"], out=listing) == 0
     assert "siti" in listing.getvalue() and "nonaktif" in listing.getvalue()
     assert "dari-berkas-123" not in listing.getvalue()
+
+
+def test_the_command_never_disables_or_demotes_the_last_active_admin(engine, db_url, monkeypatch, tmp_path):
+    from jobs.users import run
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        users.create_user(engine, "ani", "admin", "kata-sandi-ani")
+        assert run(["disable", "ani"]) == 2
+        assert run(["role", "ani", "staf"]) == 2
+        assert users.get_user(engine, "ani").active and users.get_user(engine, "ani").role == "admin"
+        users.create_user(engine, "budi", "admin", "kata-sandi-budi")
+        assert run(["disable", "ani"]) == 0  # another admin remains
+        assert not users.get_user(engine, "ani").active
+    finally:
+        get_engine.cache_clear()
+        get_settings.cache_clear()
