@@ -57,6 +57,7 @@ def navbar(pages: list[dict], lang: str, user_name: str | None = None, accounts:
                 href=p["relative_path"],
                 active="exact",
                 id=f"nav-{p['module'].split('.')[-1]}",
+                className="text-nowrap",
             )
         )
         for p in pages
@@ -67,7 +68,8 @@ def navbar(pages: list[dict], lang: str, user_name: str | None = None, accounts:
                 dbc.NavbarBrand(
                     [
                         html.Span("Lawang Jabo", className="fw-bold me-2"),
-                        html.Small(t("app.subtitle", lang), className="text-white-50 d-none d-md-inline"),
+                        # The subtitle gives way to the page links on narrower screens (an admin sees nine).
+                        html.Small(t("app.subtitle", lang), className="text-white-50 d-none d-xxl-inline"),
                     ],
                     href="/",
                 ),
