@@ -48,16 +48,23 @@ _GATE_DROP = b" .-()+"
 _MONEY = ("rp", "rp.", "idr", "usd", "$")
 
 
-def _replace_number(match: re.Match[str]) -> str:
+def _replace_number(match: re.Match[str]) -> tuple[str, int]:
+    """The replacement of a candidate number, and where the search goes on from."""
     # "Rp 62.800.000" is an amount: nothing after a currency sign is a phone number or NIK.
     before = match.string[max(0, match.start() - 5) : match.start()].rstrip().lower()
     if before.endswith(_MONEY):
-        return match.group(0)
+        return match.group(0), match.end()
     if match.group("nik"):
-        return NIK
-    if match.group("mobile") and not 10 <= sum(map(str.isdigit, match.group(0))) <= 14:
-        return match.group(0)
-    return PHONE
+        return NIK, match.end()
+    found = match.group(0)
+    if match.group("mobile") and not 10 <= sum(map(str.isdigit, found)) <= 14:
+        # Two numbers in a row ("0812 9911 4455 0813 ...") read as one over-long number: cut at
+        # the last separator that leaves a phone number, and look for the next one from there.
+        for cut in sorted((m.start() for m in re.finditer(r"[ .\-]", found)), reverse=True):
+            if 10 <= sum(map(str.isdigit, found[:cut])) <= 14:
+                return PHONE, match.start() + cut
+        return found, match.end()
+    return PHONE, match.end()
 
 
 def scrub(text: str | None) -> str:
@@ -84,8 +91,9 @@ def _scrub_numbers(text: str) -> str:
         pos, end = run.start(), min(len(text), run.end() + 2)
         while (match := _NUMBER.search(text, pos, end)) is not None:
             parts.append(text[last : match.start()])
-            parts.append(_replace_number(match))
-            last = pos = match.end()
+            replacement, last = _replace_number(match)
+            parts.append(replacement)
+            pos = last
     parts.append(text[last:])
     return "".join(parts)
 
