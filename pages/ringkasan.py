@@ -14,10 +14,10 @@ from components.i18n import WIB, current_lang, fmt_date, fmt_datetime_wib, t
 from components.shell import as_of_badge
 from components.tables import worst_by_sla, worst_table
 from config import get_settings
-from store.attention import attention
+from store.cache import attention, breakdown, kpis  # cached: same signatures as the queries
 from store.db import get_engine
 from store.filters import Filter
-from store.queries import as_of, breakdown, kpis
+from store.queries import as_of
 
 dash.register_page(
     __name__,

@@ -16,19 +16,17 @@ from components.filters import SELECT_FIELDS, field_id, filter_bar
 from components.i18n import WIB, current_lang, fmt_datetime_wib, t
 from components.shell import as_of_badge
 from components.tables import kecamatan_grid
-from store.db import get_engine
-from store.filters import Filter, FilterError, Known, parse_params
-from store.queries import (
-    as_of,
+from store.cache import (  # cached: same signatures as the queries
     breakdown,
-    date_bounds,
     funnel,
     kpis,
-    options,
     outcomes,
     resolution_distribution,
     trend,
 )
+from store.db import get_engine
+from store.filters import Filter, FilterError, Known, parse_params
+from store.queries import as_of, date_bounds, options
 
 dash.register_page(
     __name__,
