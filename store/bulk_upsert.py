@@ -19,6 +19,13 @@ from store.types import UTCDateTime
 
 # Everything but the key and the id is overwritten by a newer version.
 UPDATABLE = [c.name for c in Complaint.__table__.columns if c.name not in ("id", "source", "external_id")]
+# Row layouts of execute_values, in the order store.ingest builds the values: a complaint's own
+# fields (ComplaintRecord attributes of the same names), the looked-up ids, the derived fields.
+IDS = ["category_id", "agency_id"]
+DERIVED = ["created_day", "hours_to_resolve", "forward_due_at", "response_due_at"]
+RECORD_COLUMNS = ["source", "external_id", *(n for n in UPDATABLE if n not in (*IDS, *DERIVED))]
+UPSERT_COLUMNS = [*RECORD_COLUMNS, *IDS, *DERIVED]
+EVENT_COLUMNS = ["complaint_id", "at", "from_status", "to_status", "note"]
 
 
 class BulkStatement:
@@ -27,18 +34,25 @@ class BulkStatement:
     SQLAlchemy's per-row parameter processing costs ~30 us a row, more than the database's own
     work; converting the few typed columns here (UTCDateTime, Date, Boolean, exactly as their
     SQLAlchemy types store them) keeps bulk writes several times faster on both back ends.
+    Rows come as dicts (`execute`) or as value lists in `names` order (`execute_values`, which
+    skips building a dict per row).
     """
 
     def __init__(self, conn: Connection, stmt, names: list[str]) -> None:
         compiled = stmt.compile(dialect=conn.dialect, column_keys=names)
         self.sql = str(compiled)
-        keys = list(compiled.positiontup) if compiled.positional else names
+        self.names = list(names)
+        keys = list(compiled.positiontup) if compiled.positional else self.names
         pg = conn.dialect.name == "postgresql"
-        converters = [_converter(stmt.table.c[n].type, pg) for n in keys]
+        self.converters = {n: _converter(stmt.table.c[n].type, pg) for n in self.names}
         # itemgetter picks a row's values in C; only the typed columns go through Python.
         self._get = itemgetter(*keys)
-        self._convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+        self._convert = [(i, f) for i, f in enumerate(self.converters[k] for k in keys) if f is not None]
         self._keys = None if compiled.positional else keys
+        # execute_values: value lists arrive in `names` order; the driver wants `keys` order.
+        by_name = (self.converters[n] for n in self.names)
+        self._by_name = [(i, f) for i, f in enumerate(by_name) if f is not None]
+        self._reorder = None if keys == self.names else itemgetter(*(self.names.index(k) for k in keys))
 
     def _params(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         values = list(self._get(row))
@@ -46,11 +60,25 @@ class BulkStatement:
             values[i] = convert(values[i])
         return tuple(values) if self._keys is None else dict(zip(self._keys, values, strict=True))
 
+    def _params_of_values(self, values: list[Any]) -> tuple[Any, ...] | dict[str, Any]:
+        for i, convert in self._by_name:
+            values[i] = convert(values[i])
+        if self._keys is not None:
+            return dict(zip(self.names, values, strict=True))
+        return tuple(values) if self._reorder is None else self._reorder(values)
+
     def execute(self, conn: Connection, rows: list[dict[str, Any]]) -> int:
         """Run the statement for every row; returns the driver's row count (rows written)."""
         if not rows:
             return 0
         params = list(map(self._params, rows))
+        return max(conn.exec_driver_sql(self.sql, params).rowcount or 0, 0)
+
+    def execute_values(self, conn: Connection, rows: list[list[Any]]) -> int:
+        """Like execute, for rows given as value lists in `names` order (the lists are converted in place)."""
+        if not rows:
+            return 0
+        params = list(map(self._params_of_values, rows))
         return max(conn.exec_driver_sql(self.sql, params).rowcount or 0, 0)
 
 
@@ -62,15 +90,30 @@ def _naive_utc(value: datetime | None) -> datetime | None:
     return (value if value.tzinfo is UTC else value.astimezone(UTC)).replace(tzinfo=None)
 
 
+# Aware datetime -> its SQLite text. A batch repeats its moments (a record's created_at is its
+# first event, a deadline is shared by a day's reports, and parsed timestamps are shared objects
+# whose hash is cached), so a lookup here replaces most isoformat calls. Emptied when full.
+_SQLITE_TEXT: dict[datetime, str] = {}
+_SQLITE_TEXT_MAX = 50_000
+
+
 def _sqlite_datetime(value: datetime | None) -> str | None:
     # SQLAlchemy's SQLite DATETIME text form, always with microseconds, so comparisons with
     # values bound by SQLAlchemy elsewhere stay exact. Aware UTC (what validate makes) only
     # needs its "+00:00" cut off.
     if value is None:
         return None
+    text = _SQLITE_TEXT.get(value)  # a naive value equals no key: it goes on to be refused
+    if text is not None:
+        return text
     if value.tzinfo is UTC:
-        return value.isoformat(" ", "microseconds")[:26]
-    return _naive_utc(value).isoformat(" ", "microseconds")
+        text = value.isoformat(" ", "microseconds")[:26]
+    else:
+        text = _naive_utc(value).isoformat(" ", "microseconds")
+    if len(_SQLITE_TEXT) >= _SQLITE_TEXT_MAX:
+        _SQLITE_TEXT.clear()
+    _SQLITE_TEXT[value] = text
+    return text
 
 
 def _sqlite_date(value) -> str | None:
@@ -118,8 +161,26 @@ class UpsertStatements:
             # The condition, not the pre-check below, is what keeps an older delivery out.
             where=stmt.excluded.updated_at > table.c.updated_at,
         )
-        self.upsert = BulkStatement(conn, stmt, ["source", "external_id", *UPDATABLE])
+        self.upsert = BulkStatement(conn, stmt, UPSERT_COLUMNS)
+        # For keys not stored yet. On SQLite with foreign keys on, a DO UPDATE that sets
+        # foreign-key columns costs ~12 us a row even when every row is an insert: twice the
+        # insert itself. A row that meets a key stored meanwhile is left for `upsert`.
+        fresh = dialect_insert(conn, table).on_conflict_do_nothing(index_elements=["source", "external_id"])
+        self.insert = BulkStatement(conn, fresh, UPSERT_COLUMNS)
         events = dialect_insert(conn, ComplaintEvent.__table__).on_conflict_do_nothing(
             index_elements=["complaint_id", "to_status", "at"]
         )
-        self.events = BulkStatement(conn, events, ["complaint_id", "at", "from_status", "to_status", "note"])
+        self.events = BulkStatement(conn, events, EVENT_COLUMNS)
+        # The stored version of rows by key, read in the driver's own types (see store.ingest).
+        if conn.dialect.name == "postgresql":
+            self.stored_sql = (
+                "SELECT external_id, id, status, updated_at FROM complaint "
+                "WHERE source = %s AND external_id = ANY(%s)"
+            )
+        elif conn.dialect.name == "sqlite":
+            self.stored_sql = (
+                "SELECT external_id, id, status, updated_at FROM complaint "
+                "WHERE source = ? AND external_id IN "
+            )
+        else:
+            self.stored_sql = None

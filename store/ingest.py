@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, exists, select
@@ -27,10 +28,10 @@ from sqlalchemy import Connection, Engine, delete, exists, select
 from data_sources.checks import STATUS_TIME as _STATUS_TIME
 from data_sources.records import ComplaintRecord, Rejection
 from data_sources.validate import NormalizeContext
-from store.bulk_upsert import UpsertStatements
+from store.bulk_upsert import RECORD_COLUMNS, UPSERT_COLUMNS, UpsertStatements
 from store.calendar import WorkCalendar
 from store.db import dialect_insert
-from store.derive import derive_fields
+from store.derive import derived_values
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
 from store.models_ingest import AgencyAlias, CategoryAlias, SyncState
 from store.vocab import STATUSES, UNKNOWN_CODE
@@ -76,20 +77,36 @@ def status_events(record: ComplaintRecord, stored_status: str | None) -> list[di
     The source's history when it has one, else the changes its lifecycle timestamps show; plus
     the change from the stored status to the new one when the history does not end there.
     """
-    steps: list[tuple[datetime, str, str | None]] = [(c.at, c.status, c.note) for c in record.history]
-    if not steps:
+    return [
+        {"at": at, "from_status": previous, "to_status": status, "note": note}
+        for at, previous, status, note in _event_steps(record, stored_status)
+    ]
+
+
+def _event_steps(
+    record: ComplaintRecord, stored_status: str | None
+) -> list[tuple[datetime, str | None, str, str | None]]:
+    # status_events as (at, from_status, to_status, note) tuples: the write path's form.
+    history = record.history
+    if history:
+        steps = [(c.at, c.status, c.note) for c in history]
+        for step in steps:
+            if step[1] == "baru":
+                break
+        else:
+            steps.insert(0, (record.created_at, "baru", None))
+    else:
+        steps = []
         for status in STATUSES:
             moment = getattr(record, _STATUS_TIME[status])
             # "ditutup" is its own step only when that is where the report ended.
             if moment is not None and (status != "ditutup" or record.status == "ditutup"):
                 steps.append((moment, status, None))
-    elif all(s != "baru" for _, s, _ in steps):
-        steps.insert(0, (record.created_at, "baru", None))
     if record.status != stored_status and (not steps or steps[-1][1] != record.status):
         moment = getattr(record, _STATUS_TIME[record.status]) or record.updated_at
         steps.append((moment, record.status, None))
-    steps.sort(key=lambda s: (s[0], _ORDER[s[1]]))
-    out: list[dict[str, Any]] = []
+    steps.sort(key=_step_order)
+    out: list[tuple[datetime, str | None, str, str | None]] = []
     seen: set[tuple[datetime, str]] = set()
     previous: str | None = None
     for at, status, note in steps:
@@ -98,40 +115,33 @@ def status_events(record: ComplaintRecord, stored_status: str | None) -> list[di
         seen.add((at, status))
         if note and len(note) > _NOTE_MAX:
             note = note[: _NOTE_MAX - 1] + "…"
-        out.append({"at": at, "from_status": previous, "to_status": status, "note": note})
+        out.append((at, previous, status, note))
         previous = status
     return out
 
 
+def _step_order(step: tuple[datetime, str, str | None]) -> tuple[datetime, int]:
+    return step[0], _ORDER[step[1]]
+
+
 def _row(record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar) -> dict:
-    row = {
-        "source": record.source,
-        "external_id": record.external_id,
-        "tracking_id": record.tracking_id,
-        "report_type": record.report_type,
-        "title": record.title,
-        "description": record.description,
-        "category_id": category_ids.get(record.category_code, category_ids.get(UNKNOWN_CODE)),
-        "agency_id": agency_ids.get(record.agency_code, agency_ids.get(UNKNOWN_CODE)),
-        "kecamatan_code": record.kecamatan_code,
-        "kelurahan_code": record.kelurahan_code,
-        "lat": record.lat,
-        "lon": record.lon,
-        "channel": record.channel,
-        "anonymous": record.anonymous,
-        "confidential": record.confidential,
-        "reporter_hash": record.reporter_hash,
-        "created_at": record.created_at,
-        "verified_at": record.verified_at,
-        "forwarded_at": record.forwarded_at,
-        "first_response_at": record.first_response_at,
-        "resolved_at": record.resolved_at,
-        "closed_at": record.closed_at,
-        "status": record.status,
-        "outcome": record.outcome,
-        "updated_at": record.updated_at,
-    }
-    return derive_fields(row, cal)
+    """The complaint row of `record` as a dict of column values (see _values for the write path)."""
+    return dict(zip(UPSERT_COLUMNS, _values(record, category_ids, agency_ids, cal), strict=True))
+
+
+# A record's own columns, read in one C call (the names are ComplaintRecord attributes).
+_record_values = attrgetter(*RECORD_COLUMNS)
+
+
+def _values(record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar) -> list:
+    # The row in UPSERT_COLUMNS order: the record's fields, the ids, the derived fields.
+    values = list(_record_values(record))
+    values.append(category_ids.get(record.category_code, category_ids.get(UNKNOWN_CODE)))
+    values.append(agency_ids.get(record.agency_code, agency_ids.get(UNKNOWN_CODE)))
+    values.extend(
+        derived_values(record.created_at, record.forwarded_at, record.resolved_at, record.outcome, cal)
+    )
+    return values
 
 
 def _latest(records: Iterable[ComplaintRecord]) -> tuple[dict[tuple[str, str], ComplaintRecord], int]:
@@ -180,31 +190,65 @@ def upsert_records(
     return result
 
 
-def _stored(conn: Connection, source: str, ids: list[str]) -> dict[str, tuple[int, str, datetime]]:
-    rows = conn.execute(
-        select(Complaint.external_id, Complaint.id, Complaint.status, Complaint.updated_at).where(
-            Complaint.source == source, Complaint.external_id.in_(ids)
+def _stored(
+    conn: Connection, source: str, ids: list[str], statements: UpsertStatements | None = None
+) -> dict[str, tuple[int, str, Any]]:
+    """external_id -> (id, status, updated_at) of the stored rows among `ids`.
+
+    updated_at comes in the driver's own form (SQLite: the stored text; PostgreSQL: a naive UTC
+    datetime), to be compared with `stamp(record.updated_at)`: no result processing per row,
+    and the comparison is the one the upsert's WHERE makes.
+    """
+    sql = statements.stored_sql if statements is not None else None
+    if sql is None:
+        rows = conn.execute(
+            select(Complaint.external_id, Complaint.id, Complaint.status, Complaint.updated_at).where(
+                Complaint.source == source, Complaint.external_id.in_(ids)
+            )
         )
-    )
+    elif conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(f"{sql}({','.join('?' * len(ids))})", (source, *ids))
+    else:
+        rows = conn.exec_driver_sql(sql, (source, ids))
     return {ext: (cid, status, updated) for ext, cid, status, updated in rows}
 
 
 def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids, result) -> None:
-    before = _stored(conn, source, [r.external_id for r in chunk])
+    before = _stored(conn, source, [r.external_id for r in chunk], statements)
+    stamp = statements.upsert.converters["updated_at"] if statements.stored_sql else _same
     # Only what is new or newer is sent: a re-delivered page costs one indexed read.
-    send = [r for r in chunk if r.external_id not in before or r.updated_at > before[r.external_id][2]]
+    send: list[tuple[ComplaintRecord, Any]] = []
+    fresh: list[list[Any]] = []
+    newer: list[list[Any]] = []
+    for rec in chunk:
+        at = stamp(rec.updated_at)
+        stored = before.get(rec.external_id)
+        if stored is None:
+            fresh.append(_values(rec, category_ids, agency_ids, cal))
+        elif at > stored[2]:
+            newer.append(_values(rec, category_ids, agency_ids, cal))
+        else:
+            continue
+        send.append((rec, at))
     result.unchanged += len(chunk) - len(send)
     if not send:
         return
-    statements.upsert.execute(conn, [_row(r, category_ids, agency_ids, cal) for r in send])
+    statements.insert.execute_values(conn, fresh)
+    statements.upsert.execute_values(conn, newer)
     # What the database holds now tells which rows this statement wrote (exact on both back ends,
     # also when another writer got in between the read above and the write).
-    after = _stored(conn, source, [r.external_id for r in send])
-    events: list[dict[str, Any]] = []
+    after = _stored(conn, source, [r.external_id for r, _ in send], statements)
+    if fresh:
+        # A key another writer stored after our read: the upsert decides, as for any stored row.
+        raced = [r for r, at in send if r.external_id not in before and _stamp(after, r) != at]
+        if raced:
+            statements.upsert.execute_values(conn, [_values(r, category_ids, agency_ids, cal) for r in raced])
+            after.update(_stored(conn, source, [r.external_id for r in raced], statements))
+    events: list[list[Any]] = []
     written: list[str] = []
-    for rec in send:
+    for rec, at in send:
         now_stored = after.get(rec.external_id)
-        if now_stored is None or now_stored[2] != rec.updated_at:
+        if now_stored is None or now_stored[2] != at:
             result.unchanged += 1
             continue
         written.append(rec.external_id)
@@ -213,10 +257,10 @@ def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids
             result.inserted += 1
         else:
             result.updated += 1
-        for event in status_events(rec, previous[1] if previous else None):
-            event["complaint_id"] = now_stored[0]
-            events.append(event)
-    result.events += statements.events.execute(conn, events)
+        complaint_id = now_stored[0]
+        for step in _event_steps(rec, previous[1] if previous else None):
+            events.append([complaint_id, *step])
+    result.events += statements.events.execute_values(conn, events)
     # A record accepted now no longer needs its quarantine entry (e.g. a fixed file row).
     if written and conn.execute(select(exists().where(RejectedRecord.source == source))).scalar():
         conn.execute(
@@ -224,6 +268,15 @@ def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids
                 RejectedRecord.source == source, RejectedRecord.record_key.in_(written)
             )
         )
+
+
+def _stamp(stored: dict[str, tuple[int, str, Any]], record: ComplaintRecord) -> Any:
+    row = stored.get(record.external_id)
+    return None if row is None else row[2]
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def upsert_complaints(
