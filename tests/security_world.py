@@ -98,7 +98,8 @@ def _csv(now: datetime) -> bytes:
         nik = NIKS[i % 2]
         anon, rahasia = ("Ya" if i in (1, 4) else "Tidak"), ("Ya" if i in (2, 5) else "Tidak")
         lat, lon = ANON_POINTS[i % 2] if anon == "Ya" else ("", "")
-        title = f"Sampah menumpuk, hubungi {phone} atau {email} NIK {nik}"
+        # Two numbers in a row too: the scrubber once read them as one over-long number and kept both.
+        title = f"Sampah menumpuk, hubungi {phone} {PHONES[(i + 1) % 3]} atau {email} NIK {nik}"
         text = f"Saya {name}, HP {phone}, surel {email}, NIK {nik}. {XSS_TEXT}"
         rows.append(
             [f"KANARI-{i:03d}", day.strftime("%d/%m/%Y %H:%M"), title, text, "Sampah", "DLHK", KECAMATAN,
