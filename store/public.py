@@ -33,8 +33,10 @@ COLUMNS: dict[str, str] = {
     "median_days": "median days from receipt to resolution; empty when suppressed",
     "open_beyond_sla": 'open complaints past their SLA deadline at the end of the period; "<3" when 1 or 2',
 }
+# ASCII only: routes/open_data.py sends it in the X-Licence header too, and an HTTP header is
+# Latin-1 (an em dash here made Werkzeug drop every open-data answer mid-response).
 LICENCE = (
-    "CC BY 4.0 — Pemerintah Kota Palembang (Dinas Komunikasi dan Informatika); "
+    "CC BY 4.0, Pemerintah Kota Palembang (Dinas Komunikasi dan Informatika); "
     "https://creativecommons.org/licenses/by/4.0/"
 )
 

@@ -209,3 +209,11 @@ def test_freshness_flags_a_late_feed_even_with_recent_data(world):
 
 def test_freshness_of_an_empty_database(engine):
     assert public_freshness(engine, NOW, 5) == {"as_of": None, "age": None, "stale": False}
+
+
+def test_the_licence_line_can_travel_in_an_http_header():
+    from store.public import LICENCE
+
+    # routes/open_data.py sends it as X-Licence; HTTP headers are Latin-1 (an em dash broke them).
+    LICENCE.encode("latin-1")
+    assert LICENCE.startswith("CC BY 4.0") and "creativecommons.org/licenses/by/4.0" in LICENCE
