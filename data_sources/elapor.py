@@ -33,7 +33,7 @@ from data_sources.http import FeedError, JsonFetcher, Transient, describe
 from data_sources.mapping import ELAPOR_FIELDS, MappingError, elapor_to_raw
 from data_sources.normalize import is_blank
 from data_sources.privacy import safe_payload
-from data_sources.records import Rejection
+from data_sources.records import Rejection, gc_paused
 
 __all__ = ["API_PATH", "MAX_PAGE_SIZE", "ElaporClient", "ElaporPage", "FeedError"]
 
@@ -191,8 +191,9 @@ class ElaporClient:
             url=describe("GET", self.url, params).split(" ", 1)[1],
         )
         latest = datetime.now(UTC) + self.max_future
-        for position, item in enumerate(body["data"], 1):
-            self._take(page, position, item, latest)
+        with gc_paused():
+            for position, item in enumerate(body["data"], 1):
+                self._take(page, position, item, latest)
         return page
 
     def _take(self, page: ElaporPage, position: int, item: Any, latest: datetime) -> None:

