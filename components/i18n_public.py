@@ -60,8 +60,12 @@ TEXT: dict[str, tuple[str, str]] = {
     # sections
     "tr.trend": ("Tren mingguan", "Weekly trend"),
     "tr.trend.note": (
-        "Minggu dengan 1–2 aduan ditandai \u201c<3\u201d dan tidak digambar.",
-        "Weeks with 1–2 complaints are marked \u201c<3\u201d and not drawn.",
+        "Per minggu aduan masuk; \u201cdiselesaikan\u201d menghitung aduan minggu itu yang sudah selesai, "
+        "sehingga minggu terakhir wajar lebih rendah. Minggu dengan 1–2 aduan ditandai \u201c<3\u201d "
+        "dan tidak digambar.",
+        "By week received; \u201cresolved\u201d counts that week's complaints resolved so far, so the "
+        "latest weeks are naturally lower. Weeks with 1–2 complaints are marked \u201c<3\u201d and "
+        "not drawn.",
     ),
     "tr.per.kecamatan": ("Per kecamatan", "By kecamatan"),
     "tr.per.category": ("Per kategori", "By category"),

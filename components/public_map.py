@@ -99,7 +99,10 @@ def camera_list(cams: list[dict[str, Any]], now: datetime, lang: str) -> html.Di
                                 [
                                     html.Span(className="cam-dot", style={"backgroundColor": color}),
                                     html.Span(_status(c, lang), className="me-2"),
-                                    html.Span(age_text(c.get("taken_at"), now, lang), className="cam-age"),
+                                    # Without a frame the picture already says so.
+                                    html.Span(
+                                        age_text(c["taken_at"], now, lang) if src else "", className="cam-age"
+                                    ),
                                 ],
                                 className="small text-nowrap overflow-hidden",
                             ),

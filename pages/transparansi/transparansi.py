@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import access
+from components import figures as figs
 from components import map_layers as ml
 from components import public_map as pm
 from components.i18n import current_lang, t
@@ -35,7 +36,6 @@ dash.register_page(
 
 P = "tr"
 DIMS = ("kecamatan", "category", "agency")
-GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def _labelled(label: str, control, **col) -> dbc.Col:
@@ -104,8 +104,10 @@ def _filters(f, lang: str, choices: dict, lo, hi, period: str) -> html.Div:
     )
 
 
-def _graph(name: str, figure) -> dcc.Graph:
-    return dcc.Graph(id=f"{P}-g-{name}", figure=figure, config=GRAPH_CONFIG)
+def _graph(name: str, figure, lang: str) -> dcc.Graph:
+    # Dates in the page's language (assets/plotly-locale-id.js); no toolbar for a citizen.
+    config = {**figs.graph_config(lang), "displayModeBar": False, "responsive": True}
+    return dcc.Graph(id=f"{P}-g-{name}", figure=figure, config=config)
 
 
 def _dimension(by: str, stats: dict, lang: str) -> html.Div:
@@ -114,7 +116,7 @@ def _dimension(by: str, stats: dict, lang: str) -> html.Div:
             html.H2(t(f"tr.per.{by}", lang)),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Loading(_graph(by, stats["bars"][by]), delay_show=400), lg=5),
+                    dbc.Col(dcc.Loading(_graph(by, stats["bars"][by], lang), delay_show=400), lg=5),
                     dbc.Col(html.Div(stats["tables"][by], id=f"{P}-tablebox-{by}"), lg=7),
                 ],
                 className="g-3",
@@ -189,7 +191,7 @@ def layout(**params: str) -> html.Div:
             html.Div(
                 [
                     html.H2(t("tr.trend", lang)),
-                    dcc.Loading(_graph("trend", stats["trend"]), delay_show=400),
+                    dcc.Loading(_graph("trend", stats["trend"], lang), delay_show=400),
                     html.Div(t("tr.trend.note", lang), className="small text-muted"),
                 ],
                 className="panel",
