@@ -135,6 +135,31 @@ def _from_text(raw: str) -> datetime:
     raise DateError(f"cannot read {raw!r} as a date")
 
 
+def _day_first(text: str) -> datetime | None:
+    # "dd/mm/yyyy HH:MM[:SS]" (also with - or . between the date's parts), the form of e-Lapor
+    # exports, read without the regex: the same answer as _NUMERIC gives it, 4-5x sooner.
+    # Anything else, and a date or time that does not exist, goes the long way (None), which
+    # names the problem.
+    if text[5] != text[2] or text[10] != " " or text[13] not in ":.":
+        return None
+    if len(text) == 19:
+        if text[16] not in ":.":
+            return None
+        second = text[17:19]
+    else:
+        second = "00"
+    day, month, year, hour, minute = text[0:2], text[3:5], text[6:10], text[11:13], text[14:16]
+    digits = day + month + year + hour + minute + second
+    # A two-digit year written with zeros ("0026") is 20yy the long way; month 13 is named there.
+    if not (digits.isascii() and digits.isdigit()) or month > "12" or year < "0100":
+        return None
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=WIB)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC)
+
+
 # Text -> parsed moment. A record repeats its own moments (created_at is the first history
 # entry, updated_at the last), so about half the parses of a feed are answered here. Results are
 # immutable and depend on the text alone; the dict is simply emptied when full.
@@ -148,16 +173,18 @@ def parse_datetime(value: object) -> datetime:
         moment = _PARSED.get(value)
         if moment is not None:
             return moment
-        try:
-            # The fast path: ISO 8601 as APIs send it (most records, every history entry).
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            if value.startswith("#") and value.endswith(("!", "?")):
-                raise DateError(f"the cell holds the spreadsheet error {value}") from None
-            moment = _from_text(value)
-        else:
-            if moment.tzinfo is not UTC:
-                moment = moment.astimezone(UTC) if moment.tzinfo is not None else _aware(moment)
+        moment = _day_first(value) if len(value) in (16, 19) and value[2] in "/-." else None
+        if moment is None:
+            try:
+                # The fast path: ISO 8601 as APIs send it (most records, every history entry).
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                if value.startswith("#") and value.endswith(("!", "?")):
+                    raise DateError(f"the cell holds the spreadsheet error {value}") from None
+                moment = _from_text(value)
+            else:
+                if moment.tzinfo is not UTC:
+                    moment = moment.astimezone(UTC) if moment.tzinfo is not None else _aware(moment)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
         _PARSED[value] = moment
