@@ -61,6 +61,13 @@ bench: $(VENV)/.installed-dev ## print benchmark figures (bench/stats.py, bench/
 	$(PY) bench/cameras.py
 	$(PY) bench/ingest.py
 
+# Production (docs/deploy.md): no demo data, no simulators. SERVE_ARGS='--web-only' for an extra
+# web host, '--scheduler-only' for a scheduler host.
+SERVE_ARGS ?=
+.PHONY: serve
+serve: $(VENV)/.installed-run ## production: migrate, then gunicorn (WEB_WORKERS) and the scheduler
+	$(PY) -m deploy.serve $(SERVE_ARGS)
+
 migrate: $(VENV)/.installed-run ## bring DATABASE_URL to the current schema
 	$(PY) -m store.migrate
 

@@ -1,0 +1,1 @@
+"""Production deployment: `python -m deploy.serve` (behind `make serve`); see docs/deploy.md."""
