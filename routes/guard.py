@@ -26,6 +26,7 @@ from store.users import User, get_user_by_id
 log = logging.getLogger("lawangjabo.guard")
 
 CALLBACK_PATH = "/_dash-update-component"
+DEPENDENCIES_PATH = "/_dash-dependencies"
 PUBLIC_LANDING = "/transparansi"
 ROUTER_IDS = ("_pages_content", "_pages_store")
 # Dash's own resources and the login itself never need a role; data routes check their own.
@@ -127,7 +128,7 @@ def require(roles: tuple[str, ...]) -> Response | None:
 
 
 def _denied_page(role: str, path: str) -> Response:
-    if role == PUBLIK and path in ("/", "/?"):
+    if role == PUBLIK and request.path == "/":
         return redirect(PUBLIC_LANDING, code=302)  # the public's front door is the Transparansi page
     if role == PUBLIK:
         return redirect(f"{LOGIN_PATH}?next={quote(path, safe='/?=&')}", code=302)
@@ -168,6 +169,29 @@ def guard() -> Response | None:
     return None
 
 
+def filter_dependencies(response: Response) -> Response:
+    """after_request hook: /_dash-dependencies lists only the callbacks the caller may run.
+
+    Dash's renderer fetches the whole callback graph on every page; unfiltered, it would show an
+    anonymous visitor the component ids of every staff page. The callbacks themselves are refused
+    anyway (guard); this keeps the structure of the internal pages private too.
+    """
+    if request.path != DEPENDENCIES_PATH or response.status_code != 200 or response.direct_passthrough:
+        return response
+    try:
+        graph = json.loads(response.get_data())
+    except ValueError:
+        return response
+    if not isinstance(graph, list):
+        return response
+    role = current_role()
+    kept = [
+        cb for cb in graph if isinstance(cb, dict) and callback_allowed({"output": cb.get("output")}, role)[0]
+    ]
+    response.set_data(json.dumps(kept))
+    return response
+
+
 def protect_layouts() -> None:
     """Wrap each registered page's layout so that it renders only for roles that may see it.
 
@@ -202,4 +226,5 @@ def install(server: Flask) -> None:
     session_cookie.install(server)
     server.register_blueprint(auth)
     server.before_request(guard)
+    server.after_request(filter_dependencies)
     protect_layouts()

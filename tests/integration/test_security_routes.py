@@ -168,13 +168,30 @@ def test_internal_pages_send_anonymous_visitors_to_the_login_and_back(sec):
         path = page["path"]
         if "publik" in page_roles(page):
             continue
-        query = "" if path == "/" else "?dari=2026-01-01"
+        query = "?dari=2026-01-01"
         resp = anon.get(path + query)
         assert resp.status_code == 302, path
+        # The front page, with or without filters, is the public's door to Transparansi.
         want = "/transparansi" if path == "/" else f"/masuk?next={path}{query}"
         assert resp.headers["Location"] == want, (path, resp.headers["Location"])
         assert "react-entry-point" not in resp.get_data(as_text=True)
     assert anon.get("/transparansi").status_code == 200
+
+
+def test_the_callback_graph_shows_each_role_only_its_own_pages(sec):
+    app, world = sec
+    prefixes = {p["id_prefix"]: page_roles(p) for p in dash.page_registry.values()}
+    everything = list(app.app.callback_map)
+    for role in ROLES:
+        resp = client_for(app, world, role).get("/_dash-dependencies")
+        assert resp.status_code == 200
+        outputs = [cb["output"] for cb in resp.get_json()]
+        assert any("shell-" in o for o in outputs), f"{role}: the shell's callbacks are missing"
+        for prefix, roles in prefixes.items():
+            shown = any(f"{prefix}-" in o for o in outputs)
+            exists = any(f"{prefix}-" in o for o in everything)
+            # Each role is shown exactly the callbacks of the pages it may open, no more, no less.
+            assert shown == (exists and role in roles), (role, prefix)
 
 
 @pytest.mark.parametrize(
