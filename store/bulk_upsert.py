@@ -82,6 +82,35 @@ class BulkStatement:
         return max(conn.exec_driver_sql(self.sql, params).rowcount or 0, 0)
 
 
+class UpdateNewer:
+    """UPDATE of stored complaints by key where the stored updated_at is older (SQLite).
+
+    What the upsert's DO UPDATE does to a stored row, a third cheaper on SQLite with foreign
+    keys on (16 against 23 us a row); rows come as for BulkStatement.execute_values.
+    """
+
+    def __init__(self, upsert: BulkStatement) -> None:
+        names = upsert.names
+        if names[:2] != ["source", "external_id"]:
+            raise ValueError("the upsert's columns must start with the key")
+        sets = ", ".join(f"{name} = ?" for name in names[2:])
+        self.sql = f"UPDATE complaint SET {sets} WHERE source = ? AND external_id = ? AND updated_at < ?"
+        self._convert = upsert._by_name
+        self._at = names.index("updated_at")
+
+    def execute_values(self, conn: Connection, rows: list[list[Any]]) -> int:
+        """Run the update for every row (value lists in the upsert's `names` order, converted in place)."""
+        if not rows:
+            return 0
+        params = []
+        at = self._at
+        for values in rows:
+            for i, convert in self._convert:
+                values[i] = convert(values[i])
+            params.append((*values[2:], values[0], values[1], values[at]))
+        return max(conn.exec_driver_sql(self.sql, params).rowcount or 0, 0)
+
+
 def _naive_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -167,6 +196,8 @@ class UpsertStatements:
         # insert itself. A row that meets a key stored meanwhile is left for `upsert`.
         fresh = dialect_insert(conn, table).on_conflict_do_nothing(index_elements=["source", "external_id"])
         self.insert = BulkStatement(conn, fresh, UPSERT_COLUMNS)
+        # Stored keys with an older version: PostgreSQL takes the upsert as it is.
+        self.update = UpdateNewer(self.upsert) if conn.dialect.name == "sqlite" else self.upsert
         events = dialect_insert(conn, ComplaintEvent.__table__).on_conflict_do_nothing(
             index_elements=["complaint_id", "to_status", "at"]
         )

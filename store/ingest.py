@@ -234,16 +234,16 @@ def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids
     if not send:
         return
     statements.insert.execute_values(conn, fresh)
-    statements.upsert.execute_values(conn, newer)
-    # What the database holds now tells which rows this statement wrote (exact on both back ends,
-    # also when another writer got in between the read above and the write).
+    statements.update.execute_values(conn, newer)
+    # What the database holds now tells which rows were written (exact on both back ends, also
+    # when another writer got in between the read above and the write).
     after = _stored(conn, source, [r.external_id for r, _ in send], statements)
-    if fresh:
-        # A key another writer stored after our read: the upsert decides, as for any stored row.
-        raced = [r for r, at in send if r.external_id not in before and _stamp(after, r) != at]
-        if raced:
-            statements.upsert.execute_values(conn, [_values(r, category_ids, agency_ids, cal) for r in raced])
-            after.update(_stored(conn, source, [r.external_id for r in raced], statements))
+    # A key another writer stored (or removed) after our read: the upsert decides, as it would
+    # have for the whole chunk; a newer version stored meanwhile stays.
+    raced = [r for r, at in send if _stamp(after, r) != at]
+    if raced:
+        statements.upsert.execute_values(conn, [_values(r, category_ids, agency_ids, cal) for r in raced])
+        after.update(_stored(conn, source, [r.external_id for r in raced], statements))
     events: list[list[Any]] = []
     written: list[str] = []
     for rec, at in send:
