@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 from components import map_layers as ml
 from components.camera_tiles import checked_text, summary
 from components.i18n import current_lang, fmt_int, fmt_num, fmt_pct, t
-from pages.map_data import DEFAULT_PERIOD, camera_data, kecamatan_data, period_filter, points_data
+from pages.map_data import DEFAULT_PERIOD, PERIODS, camera_data, kecamatan_data, period_filter, points_data
 from store.camera_read import latest_check_at
 from store.db import get_engine
 
@@ -45,7 +45,9 @@ def refresh_cameras(_n):
 )
 def update_kecamatan(days, metric):
     lang = current_lang()
-    days = int(days or DEFAULT_PERIOD)
+    # Values come from the dropdowns, but a request can carry anything: fall back, never a 500.
+    days = days if days in PERIODS else DEFAULT_PERIOD
+    metric = metric if metric in ml.METRICS else "complaints"
     geo, hideout, _polygons = kecamatan_data(days, metric, lang, datetime.now(UTC))
     pts, binned, total = points_data(days)
     note = t("peta.points.binned" if binned else "peta.points.raw", lang, n=fmt_int(total, lang))
