@@ -114,7 +114,7 @@ def breakdown_table(rows: list[dict[str, Any]], by: str, lang: str) -> html.Div:
                 **{"data-key": r["key"]},
             )
         )
-    table = dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="mb-0 tr-table")
+    table = dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="mb-0 small tr-table")
     return html.Div(table, className="table-responsive tr-table-wrap", id=f"{P}-table-{by}")
 
 
