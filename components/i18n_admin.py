@@ -102,12 +102,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # cameras
     "adm.cameras": ("Kamera", "Cameras"),
     "adm.cam.lead": (
-        "Perubahan berlaku pada siklus pengambilan gambar berikutnya. Catatan: impor registri "
-        "(python -m jobs.import_cameras) mengembalikan nama, URL, cakupan dan status aktif kamera "
-        "sesuai berkas registri; ubah juga berkas registri agar perubahan di sini bertahan.",
-        "Changes take effect on the next capture cycle. Note: a registry import "
-        "(python -m jobs.import_cameras) puts back each camera's name, URL, scope and enabled flag "
-        "from the registry file; change the registry file too for an edit here to last.",
+        "Perubahan berlaku pada siklus pengambilan gambar berikutnya dan tetap berlaku setelah impor "
+        "registri (python -m jobs.import_cameras): kolom yang diubah di sini tidak ditimpa berkas registri.",
+        "Changes take effect on the next capture cycle and survive a registry import "
+        "(python -m jobs.import_cameras): fields edited here are not overwritten by the registry file.",
     ),
     "adm.cam.search": ("Cari kamera…", "Search cameras…"),
     "adm.cam.count": ("{n} kamera, {on} aktif", "{n} cameras, {on} enabled"),

@@ -46,6 +46,7 @@ class CameraImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0  # rows with at least one problem
+    kept: int = 0  # cameras whose fields edited on the admin page were kept over the file's
     errors: list[RowError] = field(default_factory=list)
     duration_s: float = 0.0
 
@@ -54,6 +55,7 @@ class CameraImportReport:
         return (
             f"{self.rows} cameras: {self.inserted} inserted, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.rejected} rejected ({self.format}, {self.source})"
+            + (f"; kept the admin page's edits on {self.kept}" if self.kept else "")
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +100,7 @@ def import_cameras(
         _finish(engine, run_id, report, started, "failed", message)
         raise ImportFailed(message) from exc
     report.inserted, report.updated, report.unchanged = counts.inserted, counts.updated, counts.unchanged
+    report.kept = counts.kept
     _finish(engine, run_id, report, started, "ok", None)
     return report
 

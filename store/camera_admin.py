@@ -5,10 +5,9 @@ so an edit here takes effect on the next cycle. An edit that should make the job
 again soon (a new URL, re-enabling it) also clears the camera's backoff, so an admin who fixes a
 dead camera's link does not wait up to ten intervals for the next try.
 
-The registry import (`python -m jobs.import_cameras`, store.cameras.upsert_cameras) updates a
-camera whenever its registry row differs from the database, all fields at once: importing the
-registry again puts back its own name, URL, scope and enabled flag over edits made here. The page
-says so; lasting changes belong in the registry file as well.
+Each edited field is remembered in camera.admin_fields; the registry import (`python -m
+jobs.import_cameras`, store.cameras.upsert_cameras) keeps those fields and updates the rest, so
+an import never quietly re-enables a camera an admin switched off or puts back a corrected URL.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, select, update
 
 from store.camera_read import SCOPES, effective_status
+from store.cameras import admin_field_set
 from store.models import Agency, Camera, Kecamatan
 from store.models_cameras import CameraState
 
@@ -130,7 +130,15 @@ def update_camera(
     """Apply the given fields (None: unchanged) after checking them; returns {field: (old, new)} changed."""
     with engine.begin() as conn:
         row = conn.execute(
-            select(Camera.id, Camera.kind, Camera.name, Camera.url, Camera.scope, Camera.enabled)
+            select(
+                Camera.id,
+                Camera.kind,
+                Camera.name,
+                Camera.url,
+                Camera.scope,
+                Camera.enabled,
+                Camera.admin_fields,
+            )
             .where(Camera.id == camera_id)
             .with_for_update()
         ).first()
@@ -152,8 +160,13 @@ def update_camera(
         changes = {k: (getattr(row, k), v) for k, v in wanted.items() if getattr(row, k) != v}
         if not changes:
             return {}
+        # Remember which fields an admin set: a later registry import keeps them (store/cameras.py).
+        kept = admin_field_set(row.admin_fields) | set(changes)
+        values = {k: v for k, (_, v) in changes.items()}
         conn.execute(
-            update(Camera).where(Camera.id == camera_id).values({k: v for k, (_, v) in changes.items()})
+            update(Camera)
+            .where(Camera.id == camera_id)
+            .values({**values, "admin_fields": ",".join(sorted(kept))})
         )
         if "url" in changes or changes.get("enabled", (None, False))[1] is True:
             conn.execute(

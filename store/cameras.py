@@ -52,6 +52,15 @@ class UpsertCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0  # cameras whose admin-edited fields differ from the registry's and were kept
+
+
+ADMIN_EDITABLE = frozenset({"name", "url", "scope", "enabled"})
+
+
+def admin_field_set(raw: str | None) -> set[str]:
+    """The fields an admin edited, from camera.admin_fields ("enabled,url")."""
+    return {f for f in (raw or "").split(",") if f in ADMIN_EDITABLE}
 
 
 def agency_names(conn: Connection) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str]]]:
@@ -94,9 +103,19 @@ def upsert_cameras(conn: Connection, specs: Sequence[Any], registry_source: str)
     for i in range(0, len(codes), _CHUNK):
         part = codes[i : i + _CHUNK]
         for r in conn.execute(
-            select(t.c.code, *(t.c[f] for f in _FIELDS)).where(t.c.code.in_(part))
+            select(t.c.code, t.c.admin_fields, *(t.c[f] for f in _FIELDS)).where(t.c.code.in_(part))
         ).mappings():
             stored[r["code"]] = dict(r)
+    # What an admin set on the admin page wins over the registry file: an import must not quietly
+    # re-enable a camera someone switched off, or put back a URL someone corrected.
+    for code, r in rows.items():
+        if code not in stored:
+            continue
+        edited = admin_field_set(stored[code]["admin_fields"])
+        if any(r[f] != stored[code][f] for f in edited):
+            counts.kept += 1
+        for f in edited:
+            r[f] = stored[code][f]
     new = [r for code, r in rows.items() if code not in stored]
     changed = [
         r for code, r in rows.items() if code in stored and any(r[f] != stored[code][f] for f in _FIELDS)

@@ -167,6 +167,8 @@ class Camera(Base):
     note: Mapped[str | None] = mapped_column(String(300))
     external_id: Mapped[str | None] = mapped_column(String(64))  # a portal's cctv_id (migration 0003)
     registry_source: Mapped[str | None] = mapped_column(String(200))  # file or portal it came from
+    # Fields an admin set on the admin page ("enabled,url"): a registry import keeps them (0006).
+    admin_fields: Mapped[str | None] = mapped_column(String(64))
 
 
 class JobRun(Base):

@@ -140,9 +140,20 @@ def test_an_unknown_camera_is_refused(engine, ids):
     assert caught.value.code == "no_camera"
 
 
-def test_a_registry_import_puts_back_the_registry_values_over_admin_edits(engine, ids):
-    # The documented behaviour (page note, store/camera_admin.py): the registry file wins.
-    ca.update_camera(engine, ids["rtsp-1"], name="Diganti Admin", scope="internal", enabled=False)
+def test_a_registry_import_keeps_what_an_admin_edited_and_updates_the_rest(engine, ids):
+    ca.update_camera(engine, ids["rtsp-1"], name="Diganti Admin", enabled=False)
+    with engine.begin() as conn:  # the registry moves the camera meanwhile (a field the admin left)
+        conn.execute(
+            Camera.__table__.update().where(Camera.id == ids["rtsp-1"]).values(lat=-2.5, scope="internal")
+        )
     _import(engine)
     stored = ca.get_camera(engine, ids["rtsp-1"])
-    assert (stored["name"], stored["scope"], stored["enabled"]) == ("Simpang Charitas", "publik", True)
+    assert (stored["name"], stored["enabled"]) == ("Diganti Admin", False)  # the admin's edits stay
+    assert stored["scope"] == "publik"  # not edited by an admin: the registry's value comes back
+    with engine.connect() as conn:
+        row = conn.execute(select(Camera.lat, Camera.admin_fields).where(Camera.id == ids["rtsp-1"])).one()
+    assert row.lat != -2.5 and row.admin_fields == "enabled,name"
+    specs = parse_yaml(REGISTRY, "t.yaml", make_locator(None)).specs
+    with engine.begin() as conn:
+        counts = cam.upsert_cameras(conn, specs, "t.yaml")
+    assert (counts.kept, counts.updated) == (1, 0)  # reported as kept, and nothing left to update

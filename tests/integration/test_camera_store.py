@@ -209,11 +209,13 @@ def test_upsert_counts_inserted_updated_unchanged(engine, field):
             "inserted": 1,
             "updated": 0,
             "unchanged": 0,
+            "kept": 0,
         }
         assert vars(cam.upsert_cameras(conn, specs, "t.yaml")) == {
             "inserted": 0,
             "updated": 0,
             "unchanged": 1,
+            "kept": 0,
         }
     changed = text.replace("x.jpg" if field == "url" else "name: X", "y.jpg" if field == "url" else "name: Y")
     specs = parse_yaml(changed, "t.yaml", make_locator(None)).specs
@@ -222,6 +224,7 @@ def test_upsert_counts_inserted_updated_unchanged(engine, field):
             "inserted": 0,
             "updated": 1,
             "unchanged": 0,
+            "kept": 0,
         }
         row = conn.execute(select(Camera.url, Camera.name)).one()
     assert row == (("http://h/y.jpg", "X") if field == "url" else ("http://h/x.jpg", "Y"))

@@ -1,7 +1,7 @@
 """data version: one counter per data domain, bumped by its writers (statistics cache keys)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 09:00:00
 
 Numbered 0007 with 0006 reserved for work in progress elsewhere; until 0006 exists it follows
@@ -14,7 +14,7 @@ from alembic import op
 import store.types
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
