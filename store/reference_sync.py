@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, Table
 
+from store.data_version import bump
 from store.db import dialect_insert
 from store.models import Agency, Category, Kecamatan, Kelurahan
 from store.reference_data import KECAMATAN, KELURAHAN
@@ -56,3 +57,5 @@ def sync_reference(engine: Engine) -> None:
         )
         upsert(conn, Agency.__table__, [a._asdict() for a in AGENCIES], ["code"])
         upsert(conn, Category.__table__, [c._asdict() for c in CATEGORIES], ["code"])
+        # Renamed categories or agencies must not linger in cached figures (store/cache.py).
+        bump(conn)

@@ -167,11 +167,16 @@ def test_a_rolled_back_bump_changes_nothing(engine):
         data_version.bump(conn)
         raise RuntimeError("the batch failed")
     assert data_version.current(engine) == before
+    cameras_before = data_version.current(engine, domain="cameras")
     with engine.begin() as conn:
         data_version.bump(conn)
         data_version.bump(conn, domain="cameras")
-    assert data_version.current(engine).split(".")[0] == "1"
-    assert data_version.current(engine, domain="cameras").split(".")[0] == "1"
+    # Migrating already bumped "complaints" once (the reference data); each domain counts apart.
+    assert int(data_version.current(engine).split(".")[0]) == int(before.split(".")[0]) + 1
+    assert (
+        int(data_version.current(engine, domain="cameras").split(".")[0])
+        == int(cameras_before.split(".")[0]) + 1
+    )
 
 
 def test_the_version_is_read_without_the_counter_table(world):
