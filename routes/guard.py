@@ -28,7 +28,9 @@ log = logging.getLogger("lawangjabo.guard")
 CALLBACK_PATH = "/_dash-update-component"
 DEPENDENCIES_PATH = "/_dash-dependencies"
 PUBLIC_LANDING = "/transparansi"
-ROUTER_IDS = ("_pages_content", "_pages_store")
+# _pages_dummy is Dash's clientside callback that sets the tab title from the page registry:
+# without it in /_dash-dependencies every visitor's tab stays "Lawang Jabo".
+ROUTER_IDS = ("_pages_content", "_pages_store", "_pages_dummy")
 # Dash's own resources and the login itself never need a role; data routes check their own.
 OPEN_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload-hash", LOGIN_PATH, "/keluar")
 

@@ -249,7 +249,8 @@ def test_the_english_switch_translates_the_page(visitor, camera_app):
         engine.dispose()
     assert visitor.locator("#tr-kpi-resolved_pct").inner_text() == fmt_pct(k["resolved_pct"], "en")
     assert "Open data" in visitor.locator("#tr-section-open-data").inner_text()
-    assert visitor.title().startswith("Complaint Transparency")
+    # Dash sets the tab title from the page registry after rendering: wait for it, not a moment.
+    visitor.wait_for_function("() => document.title.startsWith('Complaint Transparency')")
     assert visitor.errors == []
 
 
