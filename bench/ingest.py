@@ -11,6 +11,7 @@ DATABASE_URL points there):
   - file path: the same records written as an e-Lapor CSV export, imported by
     jobs.import_file.import_file (parse + validate + upsert), then imported again; its stages
     are also timed separately (reading the rows, checking them).
+The holiday tables of the SLA calendar are loaded before the clock starts (once per process).
 Baselines measured in the same run, so the figures compare on a noisy shared machine: json.loads
 alone, and a plain executemany INSERT of the same rows into a table without any constraint or
 index. Wall time (perf_counter) and this process's CPU time (process_time) are both shown: the
@@ -248,6 +249,9 @@ def run_backend(new_url, name: str, bodies: list[bytes], n: int, workdir: Path, 
     client = ElaporClient("http://bench.invalid", TOKEN, 5, 5000, 0)
     engine = make_engine(new_url())
     upgrade(engine)
+    # The holiday tables load once per process (~0.5 s, the scheduler pays it at its first
+    # sync): not a cost per record, so not in the figures.
+    _default_calendar().deadline(datetime.fromisoformat(SIM_START), 5)
     first = api_pass(engine, client, bodies, clock, "")
     again = api_pass(engine, client, bodies, clock, "re ")
     baseline_insert(engine, bodies, clock)
