@@ -288,7 +288,7 @@ def run_backend(new_url, name: str, bodies: list[bytes], n: int, workdir: Path, 
     print("\n  baselines (same run):")
     print(line(clock, "plain executemany INSERT, no index", ["baseline insert"], n))
     print(line(clock, "json.loads only", ["json"], n))
-    print(line(clock, "orjson decode only (gc paused)", ["decode"], n))
+    print(line(clock, "msgspec decode only (gc paused)", ["decode"], n))
     print(f"\n  {name} against the target of {TARGET:,} complaints/s (parse + validate + upsert):")
     print(_verdict(clock, "API path (simulator pages)", ["parse", "validate", "upsert"], n))
     print(_verdict(clock, "CSV path (file import)", ["file import"], rows))

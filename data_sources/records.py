@@ -72,16 +72,20 @@ class Rejection:
 # ------------------------------------------------------------------- batch work ----
 
 try:  # pinned in requirements.txt; the standard library's decoder does the same, slower
-    from orjson import loads as _fast_loads
+    from msgspec.json import Decoder
+
+    _fast_loads = Decoder().decode
 except ImportError:  # pragma: no cover
     _fast_loads = json.loads
 
 
 def decode_json(body: bytes | str) -> Any:
-    """json.loads(body), about a quarter faster: orjson first, the standard decoder when it refuses.
+    """json.loads(body), about a quarter faster: msgspec first, the standard decoder when it refuses.
 
-    orjson is stricter (no NaN, no integers past 64 bits, no lone surrogates): what it refuses
-    goes to json.loads, so what is accepted, the values and the error raised are as before.
+    msgspec gives the same values (integers of any size too, unlike orjson, which turns
+    integers past 64 bits into floats) and refuses what it reads differently (NaN, numbers out
+    of float range, lone surrogates, other encodings than UTF-8): those go to json.loads, so
+    what is accepted, the values and the error raised are as before.
     """
     with gc_paused():  # a page is a million new objects at once (see gc_paused)
         try:
