@@ -2,14 +2,18 @@
 
 Everything here is idempotent and conditional, so a re-delivered page, a second runner or a
 re-imported file changes nothing:
-- complaints are upserted by (source, external_id) with one bulk INSERT ... ON CONFLICT DO
-  UPDATE per chunk, applied only when the incoming updated_at is newer;
+- complaints are upserted by (source, external_id), applied only when the incoming updated_at
+  is newer: per chunk of 1,000, one read of the stored versions, then executemany of INSERT
+  ... ON CONFLICT DO NOTHING for new keys and of an UPDATE (SQLite; the upsert on PostgreSQL)
+  for older stored versions, and the INSERT ... ON CONFLICT DO UPDATE for any row another
+  writer changed in between;
 - status events are inserted with ON CONFLICT DO NOTHING on (complaint_id, to_status, at);
 - the quarantine keeps one row per rejected record (its external id, else a content hash),
   updated with the latest reason; a record later accepted leaves the quarantine;
 - a watermark only moves forward.
-Counts (inserted / updated / unchanged) are exact on SQLite and PostgreSQL: the rows the upsert
-returns were written; a stored row among them was updated, the others were inserted.
+Counts (inserted / updated / unchanged) are exact on SQLite and PostgreSQL: a second read tells
+which rows now hold what was sent; a key stored at the first read was updated, the others were
+inserted.
 """
 
 from __future__ import annotations
