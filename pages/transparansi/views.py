@@ -14,9 +14,10 @@ from components import public_map as pm
 from components import public_view as pv
 from components.i18n import WIB
 from config import get_settings
+from store.cache import public_breakdown, public_kpis, public_trend  # cached by data version
 from store.db import get_engine
 from store.filters import Filter
-from store.public import LICENCE, public_breakdown, public_filter, public_kpis, public_trend
+from store.public import LICENCE, public_filter
 from store.public_cameras import checked_at, public_cameras
 
 # The page's own filters; open data also takes "opd", which the page leaves to the downloads.
