@@ -280,7 +280,7 @@ def prepare_database(settings: Settings) -> None:
 
         _say(f"mengisi data demo: {_num(settings.seed_complaints)} pengaduan (sekali saja) ...")
         started = time.monotonic()
-        summary = seed(engine, complaints=settings.seed_complaints)
+        summary = seed(engine, complaints=settings.seed_complaints, camera_sim_port=settings.camera_sim_port)
         _say(f"data demo selesai dalam {time.monotonic() - started:.1f} dtk: {_describe(summary)}")
     finally:
         engine.dispose()

@@ -143,6 +143,7 @@ def seed(
     salt: str | None = None,
     extra_holidays: Iterable[date] | None = None,
     cameras_file: Path | None = None,
+    camera_sim_port: int | None = None,
 ) -> dict:
     """Fill a migrated database with the demo world; returns counts (nothing added when it has complaints)."""
     if complaints < 0 or days < 1:
@@ -171,7 +172,7 @@ def seed(
     complaint_t, event_t, camera_t = Complaint.__table__, ComplaintEvent.__table__, Camera.__table__
     with write.bulk_load(engine) as conn:
         if write.count_rows(conn, camera_t) == 0:
-            summary["cameras"] = _registry_cameras(conn, cameras_file, boundaries)
+            summary["cameras"] = _registry_cameras(conn, cameras_file, boundaries, camera_sim_port)
         summary["existing"] = write.count_rows(conn, complaint_t)
         if (summary["existing"] and not append) or complaints == 0:
             summary["seconds"] = round(time.perf_counter() - started, 1)
@@ -195,17 +196,35 @@ def seed(
     return summary
 
 
-def _registry_cameras(conn: Connection, path: Path, boundaries: Path | None) -> int:
-    """Insert the registry file's cameras; a registry with bad rows stops the seeding, naming them."""
+def _registry_cameras(
+    conn: Connection, path: Path, boundaries: Path | None, sim_port: int | None = None
+) -> int:
+    """Insert the registry file's cameras; a registry with bad rows stops the seeding, naming them.
+
+    The registry's cameras point at the camera simulator's default address; with another
+    CAMERA_SIM_PORT (`sim_port`) they are pointed at that port, or every one would be "refused".
+    """
+    import dataclasses
+
     from data_sources.boundaries import make_locator
     from data_sources.camera_registry import agency_index, load_registry
+    from demo.cameras import SIMULATOR_BASE_URL
     from store import cameras
 
     report = load_registry(path, make_locator(boundaries), agency_index(*cameras.agency_names(conn)))
     if report.errors:
         shown = "; ".join(f"row {e.row} {e.field}: {e.reason}" for e in report.errors[:5])
         raise ValueError(f"{path}: {len(report.errors)} problem(s) in the camera registry: {shown}")
-    return cameras.upsert_cameras(conn, report.specs, str(Path(path).resolve())).inserted
+    specs = report.specs
+    if sim_port is not None:
+        moved = f"http://127.0.0.1:{sim_port}/"
+        specs = [
+            dataclasses.replace(s, url=moved + s.url.removeprefix(SIMULATOR_BASE_URL + "/"))
+            if s.url.startswith(SIMULATOR_BASE_URL + "/")
+            else s
+            for s in specs
+        ]
+    return cameras.upsert_cameras(conn, specs, str(Path(path).resolve())).inserted
 
 
 def _load(conn: Connection, w: World, cal: WorkCalendar, first_event: int) -> tuple[int, int]:

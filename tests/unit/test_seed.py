@@ -347,3 +347,22 @@ def test_bad_sizes_are_refused(engine):
         with pytest.raises(SystemExit) as stop:
             main(args)
         assert stop.value.code == 2
+
+
+def test_demo_cameras_follow_the_configured_simulator_port(tmp_path, world):
+    default_urls = world[3]["url"]
+    assert default_urls.str.startswith("http://127.0.0.1:8061/").sum() > 30  # the registry's address
+    url, cleanup = new_database_url(tmp_path)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        seed(engine, complaints=0, camera_sim_port=18061)
+        urls = _frame(engine, Camera.__table__).set_index("code")["url"]
+    finally:
+        engine.dispose()
+        cleanup()
+    moved = urls[urls.str.startswith("http://127.0.0.1:18061/")]
+    assert len(moved) == default_urls.str.startswith("http://127.0.0.1:8061/").sum()
+    assert not urls.str.contains(":8061/").any()
+    # Paths are kept: only the port changed.
+    assert {u.split(":18061", 1)[1] for u in moved} <= {u.split(":8061", 1)[1] for u in default_urls}
