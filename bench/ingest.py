@@ -23,12 +23,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,6 +168,47 @@ def api_pass(engine, client, bodies, clock: Clock, prefix: str) -> dict:
     return totals
 
 
+# What a forked worker of the pipelined experiment reads (set before the pool forks).
+_WORKER: dict = {}
+
+
+def _parse_and_validate(index: int) -> tuple[list, list, datetime | None, int]:
+    client, ctx = _WORKER["client"], _WORKER["ctx"]
+    page = parse_page(client, _WORKER["bodies"][index], datetime(2100, 1, 1, tzinfo=UTC))
+    with gc_paused():
+        records, rejections = [], list(page.rejected)
+        for raw in page.items:
+            result = validate(raw, "elapor", ctx)
+            (rejections if isinstance(result, Rejection) else records).append(result)
+    return records, rejections, page.page_max_updated_at, len(page.items) + len(page.rejected)
+
+
+def pipelined_pass(engine, client, bodies, clock: Clock, workers: int) -> dict:
+    """The API path with parse + validate in `workers` forked processes while this one writes.
+
+    An experiment for the 2-core question, not what jobs/sync_elapor.py does: pages are written
+    in their order, one transaction each, as there. Records cross the process boundary pickled
+    (~25 us a record both ways). No database connection is open when the pool forks.
+    """
+    _WORKER.update(client=client, ctx=load_normalize_context(engine), bodies=bodies)
+    engine.dispose()
+    totals = {"records": 0, "inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    fork = multiprocessing.get_context("fork")
+    with clock.stage("pipelined"), ProcessPoolExecutor(workers, mp_context=fork) as pool:
+        for records, rejections, newest, n in pool.map(_parse_and_validate, range(len(bodies))):
+            with gc_paused():
+                res, _ = write_batch(engine, records, rejections)
+            if newest is not None:
+                advance_watermark(engine, "elapor", newest)
+            totals["records"] += n
+            totals["inserted"] += res.inserted
+            totals["updated"] += res.updated
+            totals["unchanged"] += res.unchanged
+            totals["rejected"] += len(rejections)
+    _WORKER.clear()
+    return totals
+
+
 def write_csv(bodies: list[bytes], path: Path) -> int:
     """The records as an e-Lapor CSV export (Indonesian headers, dd/mm/yyyy HH:MM:SS WIB, Ya/Tidak)."""
     from data_sources.mapping import elapor_to_raw
@@ -241,7 +284,9 @@ def line(clock: Clock, label: str, names: list[str], n: int) -> str:
             f" {n / wall:10,.0f} rec/s {n / cpu:10,.0f} rec/s cpu")  # fmt: skip
 
 
-def run_backend(new_url, name: str, bodies: list[bytes], n: int, workdir: Path, base: Clock) -> None:
+def run_backend(
+    new_url, name: str, bodies: list[bytes], n: int, workdir: Path, base: Clock, workers: int
+) -> None:
     """Both paths on fresh databases of one back end (`new_url()` gives an empty one), then the figures."""
     clock = Clock()
     for k in ("json", "decode"):
@@ -256,6 +301,10 @@ def run_backend(new_url, name: str, bodies: list[bytes], n: int, workdir: Path, 
     again = api_pass(engine, client, bodies, clock, "re ")
     baseline_insert(engine, bodies, clock)
     engine.dispose()
+    piped = make_engine(new_url())
+    upgrade(piped)
+    pipelined = pipelined_pass(piped, client, bodies, clock, workers)
+    piped.dispose()
 
     fresh = make_engine(new_url())
     upgrade(fresh)
@@ -278,6 +327,11 @@ def run_backend(new_url, name: str, bodies: list[bytes], n: int, workdir: Path, 
     for stage in ("parse", "validate", "upsert"):
         print(line(clock, f"API re-delivery {stage}", [f"re {stage}"], n))
     print(line(clock, "API re-delivery total", ["re parse", "re validate", "re upsert"], n))
+    wall = clock.wall["pipelined"]
+    print(f"  API pipelined, {workers} worker process(es): {pipelined}")
+    print(
+        f"  {'  (experiment; wall only)':<34} {wall / n * 1e6:8.1f} µs/rec {'':>19} {n / wall:10,.0f} rec/s"
+    )
     print(f"\n  CSV file {path.stat().st_size / 1e6:.1f} MB, {rows:,} rows: inserted {report.inserted}, "
           f"rejected {report.rejected}; re-import: inserted {report2.inserted}, updated {report2.updated}, "
           f"unchanged {report2.unchanged}")  # fmt: skip
@@ -292,6 +346,7 @@ def run_backend(new_url, name: str, bodies: list[bytes], n: int, workdir: Path, 
     print(f"\n  {name} against the target of {TARGET:,} complaints/s (parse + validate + upsert):")
     print(_verdict(clock, "API path (simulator pages)", ["parse", "validate", "upsert"], n))
     print(_verdict(clock, "CSV path (file import)", ["file import"], rows))
+    print(f"  {'API path pipelined (experiment)':<34} {n / wall:10,.0f} rec/s wall")
 
 
 def _verdict(clock: Clock, label: str, names: list[str], n: int) -> str:
@@ -325,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--page-size", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=1, help="parse+validate processes of the pipelined run")
     ap.add_argument(
         "--database-url", default=None, help="PostgreSQL URL (default: DATABASE_URL if PostgreSQL)"
     )
@@ -353,12 +409,14 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         files = iter(range(1_000))
         run_backend(lambda: f"sqlite:///{workdir / f'db{next(files)}.sqlite'}", "SQLite", bodies, n, workdir,
-                    clock)  # fmt: skip
+                    clock, args.workers)  # fmt: skip
         if pg:
             pg = pg.replace("postgresql://", "postgresql+psycopg://")
             schemas: list[str] = []
             try:
-                run_backend(lambda: _pg_schema_url(pg, schemas), "PostgreSQL", bodies, n, workdir, clock)
+                run_backend(
+                    lambda: _pg_schema_url(pg, schemas), "PostgreSQL", bodies, n, workdir, clock, args.workers
+                )
             finally:
                 _drop_schemas(pg, schemas)
     return 0
