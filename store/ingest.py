@@ -34,6 +34,7 @@ from data_sources.records import ComplaintRecord, Rejection
 from data_sources.validate import NormalizeContext
 from store.bulk_upsert import RECORD_COLUMNS, UPSERT_COLUMNS, UpsertStatements
 from store.calendar import WorkCalendar
+from store.data_version import bump
 from store.db import dialect_insert
 from store.derive import derived_values
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
@@ -365,7 +366,11 @@ def write_batch(
     """Upsert `records` and quarantine `rejections` in ONE transaction: the batch is in or out whole."""
     with engine.begin() as conn:
         result = upsert_records(conn, records, calendar)
-        return result, quarantine_records(conn, rejections, job_run_id)
+        quarantined = quarantine_records(conn, rejections, job_run_id)
+        if result.inserted or result.updated:
+            # Last in the transaction: the new figures and the new cache version commit together.
+            bump(conn)
+        return result, quarantined
 
 
 # -------------------------------------------------------------------- watermarks ----

@@ -281,3 +281,18 @@ def test_postgres_stores_utc_whatever_the_session_zone(engine):
     upsert_complaints(engine, [rec])
     with engine.connect() as conn:
         assert conn.execute(select(Complaint.created_at)).scalar_one() == rec.created_at
+
+
+def test_a_batch_that_changes_complaints_bumps_the_data_version_and_a_repeat_does_not(engine):
+    from store import data_version
+
+    def counter() -> int:
+        return int(data_version.current(engine).split(".")[0])
+
+    before = counter()
+    write_batch(engine, [record(i) for i in range(3)], [])
+    assert counter() == before + 1  # the cached figures are out of date at once
+    write_batch(engine, [record(i) for i in range(3)], [])
+    assert counter() == before + 1  # all unchanged: the cache stays valid
+    write_batch(engine, [], [Rejection("elapor", "X9", "title", "empty", {"a": 1})])
+    assert counter() == before + 1  # a quarantined record changes no figure
