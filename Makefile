@@ -55,11 +55,12 @@ format: $(VENV)/.installed-dev ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed-dev ## print benchmark figures (bench/stats.py, bench/reports.py, bench/cameras.py, bench/ingest.py)
+bench: $(VENV)/.installed-dev ## print benchmark figures (bench/stats.py, bench/reports.py, bench/cameras.py, bench/ingest.py, bench/serve.py)
 	$(PY) bench/stats.py
 	$(PY) bench/reports.py
 	$(PY) bench/cameras.py
 	$(PY) bench/ingest.py
+	$(PY) bench/serve.py
 
 # Production (docs/deploy.md): no demo data, no simulators. SERVE_ARGS='--web-only' for an extra
 # web host, '--scheduler-only' for a scheduler host.
