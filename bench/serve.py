@@ -459,7 +459,7 @@ def prepare(url: str, complaints: int) -> dict[str, list[str]]:
         engine.dispose()
 
 
-def _stop_on_sigterm(_signum, _frame) -> None:
+def _stop(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
@@ -476,7 +476,9 @@ def main() -> int:
     )
     args = ap.parse_args()
     complaints = QUICK_COMPLAINTS if args.quick else args.complaints
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # SIGINT too: a shell starts a background job with it ignored, and Python keeps that.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _stop)
     tmp = tempfile.TemporaryDirectory(prefix="lj-bench-serve-")
     try:
         path = Path(tmp.name)
