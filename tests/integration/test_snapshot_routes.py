@@ -56,7 +56,8 @@ def anonymous(world, engine):
 
 
 def test_internal_cameras_frames_are_for_staff_only(client, anonymous, world, engine):
-    scopes = dict(engine.connect().execute(select(Camera.code, Camera.scope)).all())
+    with engine.connect() as conn:  # closed at once: an open transaction would block the schema's drop
+        scopes = dict(conn.execute(select(Camera.code, Camera.scope)).all())
     internal = [code for code, scope in scopes.items() if scope == "internal" and code in world.ids]
     public = [code for code, scope in scopes.items() if scope == "publik" and code in world.ids]
     assert internal and public
@@ -70,11 +71,10 @@ def test_internal_cameras_frames_are_for_staff_only(client, anonymous, world, en
         assert anonymous.get(f"/snapshot/{cid}/latest-thumb.jpg").status_code == 404
         assert anonymous.get(f"/snapshot/{cid}/latest.jpg").status_code == 404
     assert served, "the world has no captured internal camera to test with"
-    sid = (
-        engine.connect()
-        .execute(select(Snapshot.id).where(Snapshot.camera_id == world.ids[internal[0]]).limit(1))
-        .scalar()
-    )
+    with engine.connect() as conn:
+        sid = conn.execute(
+            select(Snapshot.id).where(Snapshot.camera_id == world.ids[internal[0]]).limit(1)
+        ).scalar()
     if sid is not None:
         assert anonymous.get(f"/snapshot/frame/{sid}.jpg").status_code == 404
         assert client.get(f"/snapshot/frame/{sid}.jpg").status_code == 200
