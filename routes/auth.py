@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from components.i18n import current_lang, t
 from store.db import get_engine
-from store.users import authenticate, recent_failures, record_attempt
+from store.users import User, authenticate, recent_failures, record_attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -59,6 +59,11 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def password_stamp(user: User) -> str:
+    """What a session remembers of the password it was opened with (when it was set, not a hash)."""
+    return user.password_changed_at.isoformat() if user.password_changed_at else ""
 
 
 def client_ip() -> str:
@@ -117,6 +122,7 @@ def login() -> Response:
     session.clear()  # a new session on login: no fixation of a session id handed out before it
     session.permanent = True
     session["uid"] = user.id
+    session["pwc"] = password_stamp(user)
     session["csrf"] = secrets.token_urlsafe(24)
     return redirect(target, code=303)
 

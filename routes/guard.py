@@ -19,7 +19,7 @@ from flask import Flask, Response, g, redirect, request, session
 from markupsafe import escape
 
 from components.access import PUBLIK, SHELL_PREFIX, STAFF, id_prefix, may_see, page_roles
-from routes.auth import LOGIN_PATH
+from routes.auth import LOGIN_PATH, password_stamp
 from store.db import get_engine
 from store.users import User, get_user_by_id
 
@@ -40,7 +40,8 @@ def current_user() -> User | None:
     if "user" not in g:
         uid = session.get("uid")
         user = get_user_by_id(get_engine(), uid) if isinstance(uid, int) else None
-        if user is not None and not user.active:
+        # A disabled user, or a session from before the password was last set, is logged out.
+        if user is not None and (not user.active or session.get("pwc") != password_stamp(user)):
             session.clear()
             user = None
         g.user = user

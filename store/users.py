@@ -38,10 +38,20 @@ class User:
     role: str
     active: bool
     last_login_at: datetime | None
+    # A login remembers this; a new password (a reset by an admin) ends every older session.
+    password_changed_at: datetime | None = None
 
 
 def _user(row) -> User:
-    return User(row.id, row.username, row.display_name, row.role, row.active, row.last_login_at)
+    return User(
+        row.id,
+        row.username,
+        row.display_name,
+        row.role,
+        row.active,
+        row.last_login_at,
+        row.password_changed_at,
+    )
 
 
 def _check_password(password: str) -> None:

@@ -75,3 +75,11 @@ def engine(db_url: str) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+def signed_in(sess, user) -> None:
+    """Put `user`'s login into a Flask session (as POST /masuk does): id and password stamp."""
+    from routes.auth import password_stamp
+
+    sess["uid"] = user.id
+    sess["pwc"] = password_stamp(user)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from config import get_settings
 from store import users
 from store.db import get_engine
+from tests.conftest import signed_in
 from tests.integration.test_camera_admin import _import
 
 AUDIT = "lawangjabo.admin"
@@ -46,7 +47,7 @@ def _as(flask_app, user: users.User | None):
     ctx = flask_app.test_request_context("/_dash-update-component", method="POST")
     ctx.push()
     if user is not None:
-        session["uid"] = user.id
+        signed_in(session, user)
     return ctx
 
 

@@ -148,3 +148,33 @@ def test_the_session_cookie_is_httponly_lax_and_set_only_when_the_session_change
     finally:
         get_engine.cache_clear()
         get_settings.cache_clear()
+
+
+def test_a_new_password_or_a_disabled_account_ends_the_sessions_opened_before(
+    engine, db_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    users.create_user(engine, "siti", "staf", "kata-sandi-benar")
+    from routes import guard
+    from routes import session as session_cookie
+
+    app = Flask(__name__)
+    session_cookie.install(app)
+    app.register_blueprint(__import__("routes.auth", fromlist=["bp"]).bp)
+    app.add_url_rule("/siapa", "siapa", lambda: guard.current_role())
+    try:
+        client = app.test_client()
+        assert _login(client, "siti", "kata-sandi-benar").status_code == 303
+        assert client.get("/siapa").get_data(as_text=True) == "staf"
+        users.set_password(engine, "siti", "kata-sandi-baru-1")  # e.g. an admin's reset
+        assert client.get("/siapa").get_data(as_text=True) == "publik"  # the old session is over
+        assert _login(client, "siti", "kata-sandi-baru-1").status_code == 303
+        assert client.get("/siapa").get_data(as_text=True) == "staf"
+        users.set_active(engine, "siti", False)
+        assert client.get("/siapa").get_data(as_text=True) == "publik"
+    finally:
+        get_engine.cache_clear()
+        get_settings.cache_clear()

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from components.access import EVERYONE, ROLES, SHELL_PREFIX, page_roles
 from store.db import get_engine
 from store.models_reports import ReportArchive
-from tests.conftest import new_database_url
+from store.users import get_user_by_id
+from tests.conftest import new_database_url, signed_in
 from tests.security_world import app_env, build
 
 CALLBACK = "/_dash-update-component"
@@ -48,7 +49,7 @@ def client_for(app, world, role: str):
     client = app.server.test_client()
     if role != "publik":
         with client.session_transaction() as sess:
-            sess["uid"] = world.user_ids[role]
+            signed_in(sess, get_user_by_id(get_engine(), world.user_ids[role]))
     return client
 
 

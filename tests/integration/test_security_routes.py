@@ -21,7 +21,8 @@ from store.db import get_engine
 from store.models import Complaint
 from store.models_auth import AppUser
 from store.reports_archive import ReportRequest, finish_report, queue_report
-from tests.conftest import new_database_url
+from store.users import get_user_by_id
+from tests.conftest import new_database_url, signed_in
 from tests.security_world import app_env, build
 
 # Served to anyone, hold no data: Dash's bundles, our CSS/JS, Flask's static folder, the favicon.
@@ -71,7 +72,7 @@ def client_for(app, world, role: str, addr: str = "127.0.0.1"):
     client.environ_base["REMOTE_ADDR"] = addr
     if role != "publik":
         with client.session_transaction() as sess:
-            sess["uid"] = world.user_ids[role]
+            signed_in(sess, get_user_by_id(get_engine(), world.user_ids[role]))
     return client
 
 

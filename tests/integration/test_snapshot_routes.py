@@ -13,6 +13,7 @@ from store import users
 from store.db import get_engine
 from store.models import Camera
 from store.models_cameras import Snapshot
+from tests.conftest import signed_in
 from tests.fixtures import cameras_world
 
 
@@ -40,7 +41,7 @@ def _client(engine, role: str | None):
     if role is not None:
         user = users.create_user(engine, f"user_{role}", role, "kata-sandi-panjang")
         with client.session_transaction() as sess:
-            sess["uid"] = user.id
+            signed_in(sess, user)
     return client
 
 
