@@ -388,7 +388,7 @@ def report(title: str, mixes: list[Mix]) -> None:
         rate = len(mix.times) / mix.wall_s if mix.wall_s else 0.0
         repeat = f"{repeat_share(mix.bodies):>7.0%}" if mix.callback else f"{'':>8}"
         print(
-            f"  {mix.name:<22}{mix.clients:>8}{len(mix.bodies):>6}{errors:>7}{stats}{rate:>8.1f}"
+            f"  {mix.name:<22}{mix.clients:>8}{len(mix.bodies):>6}{errors:>7}{stats}{rate:>8.{2 if rate < 10 else 1}f}"
             f"{repeat:>8}  {verdict}"
         )
         for error, n in mix.errors.most_common():
