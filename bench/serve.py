@@ -386,9 +386,10 @@ def report(title: str, mixes: list[Mix]) -> None:
         else:
             stats, verdict = f"{'-':>9}{'-':>9}{'-':>9}", "no answers"
         rate = len(mix.times) / mix.wall_s if mix.wall_s else 0.0
+        digits = 2 if rate < 10 else 1
         repeat = f"{repeat_share(mix.bodies):>7.0%}" if mix.callback else f"{'':>8}"
         print(
-            f"  {mix.name:<22}{mix.clients:>8}{len(mix.bodies):>6}{errors:>7}{stats}{rate:>8.{2 if rate < 10 else 1}f}"
+            f"  {mix.name:<22}{mix.clients:>8}{len(mix.bodies):>6}{errors:>7}{stats}{rate:>8.{digits}f}"
             f"{repeat:>8}  {verdict}"
         )
         for error, n in mix.errors.most_common():
