@@ -77,6 +77,21 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture
+def app_engine(engine: Engine, db_url: str, tmp_path, monkeypatch) -> Iterator[Engine]:
+    """`engine`, which is also the one the app's get_engine() and get_settings() see."""
+    from config import get_settings
+    from store.db import get_engine
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield engine
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
 def signed_in(sess, user) -> None:
     """Put `user`'s login into a Flask session (as POST /masuk does): id and password stamp."""
     from routes.auth import password_stamp

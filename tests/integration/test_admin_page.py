@@ -14,9 +14,7 @@ import pytest
 from flask import Flask, session
 from sqlalchemy.exc import OperationalError
 
-from config import get_settings
 from store import users
-from store.db import get_engine
 from tests.conftest import signed_in
 from tests.integration.test_camera_admin import _import
 
@@ -24,15 +22,9 @@ AUDIT = "lawangjabo.admin"
 
 
 @pytest.fixture
-def app_db(engine, db_url, tmp_path, monkeypatch):
+def app_db(app_engine):
     """The page's get_engine() pointed at the test database."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield engine
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    return app_engine
 
 
 @pytest.fixture

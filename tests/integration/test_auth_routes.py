@@ -15,15 +15,11 @@ from flask import Flask
 from components.access import EVERYONE
 from config import get_settings
 from store import users
-from store.db import get_engine
 
 
 @pytest.fixture
-def client(engine, db_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+def client(app_engine):
+    engine = app_engine
     users.create_user(engine, "siti", "staf", "kata-sandi-benar")
     users.create_user(engine, "budi", "pimpinan", "kata-sandi-budi")
     from routes.auth import bp
@@ -31,9 +27,7 @@ def client(engine, db_url, tmp_path, monkeypatch):
     app = Flask(__name__)
     app.secret_key = "test-secret"
     app.register_blueprint(bp)
-    yield app.test_client()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    return app.test_client()
 
 
 def _login(client, username, password, next_path="/statistik"):
@@ -121,60 +115,44 @@ def test_a_callback_is_allowed_only_when_every_output_belongs_to_a_page_the_role
     assert not callback_allowed(pattern, "publik")[0]
 
 
-def test_the_session_cookie_is_httponly_lax_and_set_only_when_the_session_changes(
-    engine, db_url, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COOKIE_SECURE", "true")
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    users.create_user(engine, "siti", "staf", "kata-sandi-benar")
+def _session_app() -> Flask:
+    """A Flask app with the real session cookie and login routes (as routes.guard.install sets up)."""
     from routes import session as session_cookie
     from routes.auth import bp
 
     app = Flask(__name__)
     session_cookie.install(app)
     app.register_blueprint(bp)
+    return app
+
+
+def test_the_session_cookie_is_httponly_lax_and_set_only_when_the_session_changes(app_engine, monkeypatch):
+    monkeypatch.setenv("COOKIE_SECURE", "true")
+    users.create_user(app_engine, "siti", "staf", "kata-sandi-benar")
+    app = _session_app()
     app.add_url_rule("/data/publik.json", "publik", lambda: {"n": 1})
     client = app.test_client()
-    try:
-        login = _login(client, "siti", "kata-sandi-benar")
-        cookie = login.headers["Set-Cookie"]
-        assert cookie.startswith("lawangjabo_session=")
-        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
-        assert "Set-Cookie" not in client.get("/data/publik.json").headers  # public answers carry no cookie
-        assert app.secret_key == get_settings().secret_key  # the key came from the settings
-    finally:
-        get_engine.cache_clear()
-        get_settings.cache_clear()
+    login = _login(client, "siti", "kata-sandi-benar")
+    cookie = login.headers["Set-Cookie"]
+    assert cookie.startswith("lawangjabo_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    assert "Set-Cookie" not in client.get("/data/publik.json").headers  # public answers carry no cookie
+    assert app.secret_key == get_settings().secret_key  # the key came from the settings
 
 
-def test_a_new_password_or_a_disabled_account_ends_the_sessions_opened_before(
-    engine, db_url, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    users.create_user(engine, "siti", "staf", "kata-sandi-benar")
+def test_a_new_password_or_a_disabled_account_ends_the_sessions_opened_before(app_engine):
     from routes import guard
-    from routes import session as session_cookie
 
-    app = Flask(__name__)
-    session_cookie.install(app)
-    app.register_blueprint(__import__("routes.auth", fromlist=["bp"]).bp)
+    engine = app_engine
+    users.create_user(engine, "siti", "staf", "kata-sandi-benar")
+    app = _session_app()
     app.add_url_rule("/siapa", "siapa", lambda: guard.current_role())
-    try:
-        client = app.test_client()
-        assert _login(client, "siti", "kata-sandi-benar").status_code == 303
-        assert client.get("/siapa").get_data(as_text=True) == "staf"
-        users.set_password(engine, "siti", "kata-sandi-baru-1")  # e.g. an admin's reset
-        assert client.get("/siapa").get_data(as_text=True) == "publik"  # the old session is over
-        assert _login(client, "siti", "kata-sandi-baru-1").status_code == 303
-        assert client.get("/siapa").get_data(as_text=True) == "staf"
-        users.set_active(engine, "siti", False)
-        assert client.get("/siapa").get_data(as_text=True) == "publik"
-    finally:
-        get_engine.cache_clear()
-        get_settings.cache_clear()
+    client = app.test_client()
+    assert _login(client, "siti", "kata-sandi-benar").status_code == 303
+    assert client.get("/siapa").get_data(as_text=True) == "staf"
+    users.set_password(engine, "siti", "kata-sandi-baru-1")  # e.g. an admin's reset
+    assert client.get("/siapa").get_data(as_text=True) == "publik"  # the old session is over
+    assert _login(client, "siti", "kata-sandi-baru-1").status_code == 303
+    assert client.get("/siapa").get_data(as_text=True) == "staf"
+    users.set_active(engine, "siti", False)
+    assert client.get("/siapa").get_data(as_text=True) == "publik"

@@ -14,14 +14,12 @@ from flask import Flask
 from sqlalchemy import event, insert, not_, select, text
 from werkzeug.serving import make_server
 
-from config import get_settings
 from data_sources.mapping import open311_status
 from data_sources.open311 import Open311Client
 from data_sources.records import Rejection
 from data_sources.validate import NormalizeContext, validate
 from demo.seed import seed
 from store.calendar import WIB, WorkCalendar
-from store.db import get_engine
 from store.derive import derive_fields
 from store.models import Complaint, Kecamatan, Kelurahan
 from store.open311_read import RequestQuery, find_requests
@@ -76,15 +74,9 @@ def make_app(text: bool = False) -> Flask:
 
 
 @pytest.fixture
-def use_db(engine, db_url, tmp_path, monkeypatch):
+def use_db(app_engine):
     """The routes' get_engine() points at the test database."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield engine
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    return app_engine
 
 
 @pytest.fixture

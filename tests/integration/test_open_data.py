@@ -10,28 +10,20 @@ import pytest
 from flask import Flask
 
 from components.i18n import WIB
-from config import get_settings
 from demo.seed import seed
 from store import queries
-from store.db import get_engine
 from store.filters import Filter
 from store.public import SUPPRESSED, public_breakdown, suppress_count
 
 
 @pytest.fixture
-def client(engine, db_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    seed(engine, complaints=1500, days=120, seed=3)
+def client(app_engine):
+    seed(app_engine, complaints=1500, days=120, seed=3)
     from routes.open_data import bp
 
     app = Flask(__name__)
     app.register_blueprint(bp)
-    yield app.test_client()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    return app.test_client()
 
 
 def test_counts_of_one_and_two_are_published_as_less_than_three():

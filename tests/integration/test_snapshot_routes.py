@@ -8,9 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from config import get_settings
 from store import users
-from store.db import get_engine
 from store.models import Camera
 from store.models_cameras import Snapshot
 from tests.conftest import signed_in
@@ -18,17 +16,11 @@ from tests.fixtures import cameras_world
 
 
 @pytest.fixture
-def world(engine, db_url, tmp_path, monkeypatch):
+def world(app_engine, tmp_path, monkeypatch):
     snap_dir = tmp_path / "snapshots"
     snap_dir.mkdir()
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SNAPSHOT_DIR", str(snap_dir))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield cameras_world.build(engine, snap_dir, datetime.now(UTC))
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    monkeypatch.setenv("SNAPSHOT_DIR", str(snap_dir))  # read when the routes first ask for settings
+    return cameras_world.build(app_engine, snap_dir, datetime.now(UTC))
 
 
 def _client(engine, role: str | None):

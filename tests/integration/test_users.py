@@ -8,9 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from config import get_settings
 from store import users
-from store.db import get_engine
 from store.models_auth import AppUser
 
 
@@ -63,14 +61,8 @@ def test_failures_are_counted_per_username_and_per_address_within_the_window(eng
 
 
 @pytest.fixture
-def cli_env(engine, db_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield engine
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+def cli_env(app_engine):
+    return app_engine
 
 
 def test_the_users_command_creates_resets_and_disables(cli_env, tmp_path):
@@ -93,21 +85,14 @@ def test_the_users_command_creates_resets_and_disables(cli_env, tmp_path):
     assert "dari-berkas-123" not in listing.getvalue()
 
 
-def test_the_command_never_disables_or_demotes_the_last_active_admin(engine, db_url, monkeypatch, tmp_path):
+def test_the_command_never_disables_or_demotes_the_last_active_admin(cli_env):
     from jobs.users import run
 
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    try:
-        users.create_user(engine, "ani", "admin", "kata-sandi-ani")
-        assert run(["disable", "ani"]) == 2
-        assert run(["role", "ani", "staf"]) == 2
-        assert users.get_user(engine, "ani").active and users.get_user(engine, "ani").role == "admin"
-        users.create_user(engine, "budi", "admin", "kata-sandi-budi")
-        assert run(["disable", "ani"]) == 0  # another admin remains
-        assert not users.get_user(engine, "ani").active
-    finally:
-        get_engine.cache_clear()
-        get_settings.cache_clear()
+    engine = cli_env
+    users.create_user(engine, "ani", "admin", "kata-sandi-ani")
+    assert run(["disable", "ani"]) == 2
+    assert run(["role", "ani", "staf"]) == 2
+    assert users.get_user(engine, "ani").active and users.get_user(engine, "ani").role == "admin"
+    users.create_user(engine, "budi", "admin", "kata-sandi-budi")
+    assert run(["disable", "ani"]) == 0  # another admin remains
+    assert not users.get_user(engine, "ani").active
