@@ -7,12 +7,11 @@ route checks the caller's role itself.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, send_file
 
 from components.access import STAFF
 from config import get_settings
+from routes.files import file_inside
 from routes.guard import require
 from store.db import get_engine
 from store.reports_archive import get_report
@@ -31,16 +30,6 @@ def download_url(report_id: int) -> str:
     return f"/laporan/unduh/{int(report_id)}"
 
 
-def _inside(root: Path, relative: str | None) -> Path | None:
-    if not relative or "\x00" in relative:
-        return None
-    root = root.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or path == root or not path.is_file():
-        return None
-    return path
-
-
 def _refuse(status: int) -> Response:
     # A plain response, not abort(): in DEBUG, Dash's dev tools turn a raised 404 into a 500 page.
     return Response(
@@ -57,7 +46,7 @@ def download(report_id: int) -> Response:
     row = get_report(get_engine(), report_id) if report_id <= 2**63 - 1 else None
     if row is None or row["status"] != "done":
         return _refuse(404)
-    path = _inside(get_settings().report_dir, row["path"])
+    path = file_inside(get_settings().report_dir, row["path"])
     if path is None:
         return _refuse(404)
     resp = send_file(path, mimetype=MIMETYPES[row["fmt"]], as_attachment=True, download_name=path.name)

@@ -6,12 +6,11 @@ it; the request supplies integer ids and nothing else.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, abort, request, send_file
 
 from components.access import STAFF
 from config import get_settings
+from routes.files import file_inside
 from routes.guard import current_role
 from store.camera_read import SnapshotFile, latest_snapshot_file, snapshot_file
 from store.db import get_engine
@@ -28,23 +27,12 @@ FRAME_CACHE = "public, max-age=31536000, immutable"
 MAX_DB_ID = 2**63 - 1
 
 
-def _inside(root: Path, relative: str) -> Path | None:
-    """root/relative when it resolves inside root and is a file; None otherwise."""
-    if not relative or "\x00" in relative:
-        return None
-    root = root.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or path == root or not path.is_file():
-        return None
-    return path
-
-
 def _serve(row: SnapshotFile | None, thumb: bool, cache_control: str) -> Response:
     # An internal camera's frames are for staff only; to anyone else it does not exist (a 404,
     # so that camera ids cannot be probed for which are internal).
     if row is None or (row.scope != PUBLIC_SCOPE and current_role() not in STAFF):
         abort(404)
-    path = _inside(get_settings().snapshot_dir, row.thumb_path if thumb else row.path)
+    path = file_inside(get_settings().snapshot_dir, row.thumb_path if thumb else row.path)
     if path is None:
         abort(404)
     etag = f"{row.etag}-t" if thumb else row.etag
