@@ -24,7 +24,7 @@ def _account(user_name: str | None, lang: str) -> html.Div:
         )
     return html.Form(
         [
-            html.Span(user_name, className="text-white-50 small me-2", id="shell-user"),
+            html.Span(user_name, className="text-white-50 small me-2 text-nowrap", id="shell-user"),
             html.Button(t("auth.logout", lang), type="submit", className="btn btn-outline-light btn-sm"),
         ],
         method="post",
@@ -68,8 +68,8 @@ def navbar(pages: list[dict], lang: str, user_name: str | None = None, accounts:
                 dbc.NavbarBrand(
                     [
                         html.Span("Lawang Jabo", className="fw-bold me-2"),
-                        # The subtitle gives way to the page links on narrower screens (an admin sees nine).
-                        html.Small(t("app.subtitle", lang), className="text-white-50 d-none d-xxl-inline"),
+                        # Shown only where the page links fit beside it (assets/lawangjabo.css).
+                        html.Small(t("app.subtitle", lang), className="text-white-50 brand-sub"),
                     ],
                     href="/",
                 ),
