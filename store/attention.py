@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from store.filters import Filter
-from store.queries import breakdown
+from store.stats_fast import breakdown
 
 SLA_WARN_PCT = 70.0
 SLA_DANGER_PCT = 50.0

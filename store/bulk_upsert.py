@@ -20,11 +20,13 @@ from store.types import UTCDateTime
 # Everything but the key and the id is overwritten by a newer version.
 UPDATABLE = [c.name for c in Complaint.__table__.columns if c.name not in ("id", "source", "external_id")]
 # Row layouts of execute_values, in the order store.ingest builds the values: a complaint's own
-# fields (ComplaintRecord attributes of the same names), the looked-up ids, the derived fields.
+# fields (ComplaintRecord attributes of the same names), the looked-up ids, the derived fields,
+# the stamp.
 IDS = ["category_id", "agency_id"]
 DERIVED = ["created_day", "hours_to_resolve", "forward_due_at", "response_due_at"]
-RECORD_COLUMNS = ["source", "external_id", *(n for n in UPDATABLE if n not in (*IDS, *DERIVED))]
-UPSERT_COLUMNS = [*RECORD_COLUMNS, *IDS, *DERIVED]
+STAMP = ["rev"]  # the data version the batch commits under (store.data_version.reserve)
+RECORD_COLUMNS = ["source", "external_id", *(n for n in UPDATABLE if n not in (*IDS, *DERIVED, *STAMP))]
+UPSERT_COLUMNS = [*RECORD_COLUMNS, *IDS, *DERIVED, *STAMP]
 EVENT_COLUMNS = ["complaint_id", "at", "from_status", "to_status", "note"]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from store import attention as att
-from store import data_version, public, queries
+from store import data_version, public, stats_fast
 from store.filters import FILTER_FIELDS, Filter
 
 log = logging.getLogger("lawangjabo.cache")
@@ -135,24 +135,11 @@ def use_cache(cache: StatsCache | None) -> None:
 
 
 def _engine_id(engine: Engine) -> str:
-    # Two databases may share one Redis (staging beside production, test schemas).
-    url = engine.url.render_as_string(hide_password=True)
-    return hashlib.sha256(url.encode()).hexdigest()[:12]
+    return data_version._engine_id(engine)
 
 
 def _version(engine: Engine) -> str:
-    """The data version, read once per web request (every figure of a page shares one read)."""
-    try:
-        from flask import g, has_request_context
-    except ImportError:  # pragma: no cover - Flask is always installed with Dash
-        return data_version.current(engine)
-    if not has_request_context():
-        return data_version.current(engine)
-    memo = g.setdefault("lawangjabo_data_versions", {})
-    key = _engine_id(engine)
-    if key not in memo:
-        memo[key] = data_version.current(engine)
-    return memo[key]
+    return data_version.for_request(engine)
 
 
 def _window(now: datetime | None, timeout_s: int) -> str:
@@ -183,39 +170,42 @@ def cached(
 
 
 # ------------------------------------------------------------- the cached reads ----
-# Each calls through its module (queries.kpis, not a bound name): tests count the calls that way.
+# Each calls through its module (stats_fast.kpis, not a bound name): tests count the calls that way.
+# store.stats_fast computes store.queries' figures over in-memory columns (milliseconds at 1M).
 
 
 def kpis(engine: Engine, f: Filter, now: datetime | None = None) -> dict[str, Any]:
     """store.queries.kpis, cached."""
     now = now or datetime.now(UTC)
-    return cached("kpis", lambda: queries.kpis(engine, f, now), engine, f, now)
+    return cached("kpis", lambda: stats_fast.kpis(engine, f, now), engine, f, now)
 
 
 def breakdown(engine: Engine, f: Filter, by: str, now: datetime | None = None, lang: str = "id"):
     """store.queries.breakdown, cached (per dimension and language)."""
     now = now or datetime.now(UTC)
-    return cached("breakdown", lambda: queries.breakdown(engine, f, by, now, lang), engine, f, now, by, lang)
+    return cached(
+        "breakdown", lambda: stats_fast.breakdown(engine, f, by, now, lang), engine, f, now, by, lang
+    )
 
 
 def trend(engine: Engine, f: Filter, freq: str = "D"):
     """store.queries.trend, cached."""
-    return cached("trend", lambda: queries.trend(engine, f, freq), engine, f, None, freq)
+    return cached("trend", lambda: stats_fast.trend(engine, f, freq), engine, f, None, freq)
 
 
 def funnel(engine: Engine, f: Filter):
     """store.queries.funnel, cached."""
-    return cached("funnel", lambda: queries.funnel(engine, f), engine, f, None)
+    return cached("funnel", lambda: stats_fast.funnel(engine, f), engine, f, None)
 
 
 def outcomes(engine: Engine, f: Filter):
     """store.queries.outcomes, cached."""
-    return cached("outcomes", lambda: queries.outcomes(engine, f), engine, f, None)
+    return cached("outcomes", lambda: stats_fast.outcomes(engine, f), engine, f, None)
 
 
 def resolution_distribution(engine: Engine, f: Filter):
     """store.queries.resolution_distribution, cached."""
-    return cached("resolution", lambda: queries.resolution_distribution(engine, f), engine, f, None)
+    return cached("resolution", lambda: stats_fast.resolution_distribution(engine, f), engine, f, None)
 
 
 def attention(

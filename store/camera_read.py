@@ -18,8 +18,8 @@ from store.calendar import wib_day
 from store.filters import Filter, condition
 from store.models import Camera, Complaint, Kecamatan
 from store.models_cameras import CameraCheck, CameraState, CameraUptime, Snapshot
-from store.queries import breakdown
 from store.reference_data import KECAMATAN
+from store.stats_fast import breakdown
 
 STATUSES = ("online", "stale", "offline", "frozen", "dark", "unknown")
 SCOPES = ("publik", "internal")

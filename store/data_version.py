@@ -2,8 +2,9 @@
 
 Writers call `bump(conn)` inside the transaction that writes complaints, as its last statement:
 the new version becomes visible exactly when the rows do, and a rolled-back batch bumps nothing.
-On PostgreSQL the bump holds the version row until commit, so two writers serialize only on
-their final statement.
+Ingest also stamps the rows it writes with that version (complaint.rev): it calls `reserve`
+first, which holds the version row for the whole transaction, so stamping writers serialize.
+Bulk loads only insert and bump at the end (readers find their rows by id).
 
 `current(engine)` never trusts the counter alone. It adds a fingerprint read from primary keys
 and a tiny table (newest complaint id, newest status event id, newest feed watermark), so a
@@ -14,9 +15,10 @@ does not bump shows once the cache entry expires (CACHE_TIMEOUT_S).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Connection, Engine, String, func, literal, select
+from sqlalchemy import BigInteger, Connection, Engine, String, func, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,6 +52,28 @@ def bump(conn: Connection, domain: str = COMPLAINTS, now: datetime | None = None
     )
 
 
+def reserve(conn: Connection, domain: str = COMPLAINTS, now: datetime | None = None) -> int:
+    """Take `domain`'s write lock for the caller's transaction; returns the version it will commit as.
+
+    The first statement of a writer that stamps rows (complaint.rev): it writes the version row,
+    so SQLite takes its write lock and PostgreSQL locks the row until commit. No other stamping
+    writer can commit in between, so after `bump` the committed version equals the returned
+    value and every row stamped with it is visible together with it. Nothing changes if the
+    writer ends up writing nothing (it then does not bump).
+    """
+    ensure = dialect_insert(conn, DataVersion.__table__).values(
+        domain=domain, version=0, changed_at=now or datetime.now(UTC)
+    )
+    conn.execute(ensure.on_conflict_do_nothing(index_elements=["domain"]))
+    held = conn.execute(
+        update(DataVersion)
+        .where(DataVersion.domain == domain)
+        .values(version=DataVersion.version)
+        .returning(DataVersion.version)
+    ).scalar_one()
+    return int(held) + 1
+
+
 def _fingerprint_columns() -> list:
     # Each is answered from an index (primary keys) or a table of a few rows: no scan at any size.
     return [
@@ -72,3 +96,24 @@ def current(engine: Engine, domain: str = COMPLAINTS) -> str:
     version, complaint_id, event_id, synced = row
     synced_text = synced.isoformat() if isinstance(synced, datetime) else synced
     return f"{version or 0}.{complaint_id or 0}.{event_id or 0}.{synced_text or '-'}"
+
+
+def _engine_id(engine: Engine) -> str:
+    # Two databases may share one Redis (staging beside production, test schemas).
+    url = engine.url.render_as_string(hide_password=True)
+    return hashlib.sha256(url.encode()).hexdigest()[:12]
+
+
+def for_request(engine: Engine) -> str:
+    """`current(engine)`, read once per web request: every figure of a page shares one read."""
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover - Flask is always installed with Dash
+        return current(engine)
+    if not has_request_context():
+        return current(engine)
+    memo = g.setdefault("lawangjabo_data_versions", {})
+    key = _engine_id(engine)
+    if key not in memo:
+        memo[key] = current(engine)
+    return memo[key]

@@ -34,7 +34,7 @@ from data_sources.records import ComplaintRecord, Rejection
 from data_sources.validate import NormalizeContext
 from store.bulk_upsert import RECORD_COLUMNS, UPSERT_COLUMNS, UpsertStatements
 from store.calendar import WorkCalendar
-from store.data_version import bump
+from store.data_version import bump, reserve
 from store.db import dialect_insert
 from store.derive import derived_values
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
@@ -129,23 +129,28 @@ def _step_order(step: tuple[datetime, str, str | None]) -> tuple[datetime, int]:
     return step[0], _ORDER[step[1]]
 
 
-def _row(record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar) -> dict:
+def _row(
+    record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar, rev: int = 0
+) -> dict:
     """The complaint row of `record` as a dict of column values (see _values for the write path)."""
-    return dict(zip(UPSERT_COLUMNS, _values(record, category_ids, agency_ids, cal), strict=True))
+    return dict(zip(UPSERT_COLUMNS, _values(record, category_ids, agency_ids, cal, rev), strict=True))
 
 
 # A record's own columns, read in one C call (the names are ComplaintRecord attributes).
 _record_values = attrgetter(*RECORD_COLUMNS)
 
 
-def _values(record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar) -> list:
-    # The row in UPSERT_COLUMNS order: the record's fields, the ids, the derived fields.
+def _values(
+    record: ComplaintRecord, category_ids: dict, agency_ids: dict, cal: WorkCalendar, rev: int
+) -> list:
+    # The row in UPSERT_COLUMNS order: the record's fields, the ids, the derived fields, the stamp.
     values = list(_record_values(record))
     values.append(category_ids.get(record.category_code, category_ids.get(UNKNOWN_CODE)))
     values.append(agency_ids.get(record.agency_code, agency_ids.get(UNKNOWN_CODE)))
     values.extend(
         derived_values(record.created_at, record.forwarded_at, record.resolved_at, record.outcome, cal)
     )
+    values.append(rev)
     return values
 
 
@@ -169,9 +174,16 @@ def _code_ids(conn: Connection) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def upsert_records(
-    conn: Connection, records: Sequence[ComplaintRecord], calendar: WorkCalendar | None = None
+    conn: Connection,
+    records: Sequence[ComplaintRecord],
+    calendar: WorkCalendar | None = None,
+    rev: int = 0,
 ) -> UpsertResult:
-    """upsert_complaints inside the caller's transaction (see there)."""
+    """upsert_complaints inside the caller's transaction (see there).
+
+    `rev` stamps the written rows (complaint.rev): the version from store.data_version.reserve,
+    which the caller bumps to before committing; 0 leaves them for the readers' fingerprint.
+    """
     cal = calendar or _default_calendar()
     best, duplicates = _latest(records)
     result = UpsertResult(unchanged=duplicates)
@@ -191,7 +203,7 @@ def upsert_records(
             raise ValueError(f"source name {source!r} is longer than 32 characters")
         for start in range(0, len(recs), CHUNK):
             chunk = recs[start : start + CHUNK]
-            _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids, result)
+            _upsert_chunk(conn, source, chunk, statements, cal, (category_ids, agency_ids, rev), result)
     return result
 
 
@@ -218,7 +230,8 @@ def _stored(
     return {ext: (cid, status, updated) for ext, cid, status, updated in rows}
 
 
-def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids, result) -> None:
+def _upsert_chunk(conn, source, chunk, statements, cal, lookups, result) -> None:
+    category_ids, agency_ids, rev = lookups
     before = _stored(conn, source, [r.external_id for r in chunk], statements)
     stamp = statements.upsert.converters["updated_at"] if statements.stored_sql else _same
     # Only what is new or newer is sent: a re-delivered page costs one indexed read.
@@ -229,9 +242,9 @@ def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids
         at = stamp(rec.updated_at)
         stored = before.get(rec.external_id)
         if stored is None:
-            fresh.append(_values(rec, category_ids, agency_ids, cal))
+            fresh.append(_values(rec, category_ids, agency_ids, cal, rev))
         elif at > stored[2]:
-            newer.append(_values(rec, category_ids, agency_ids, cal))
+            newer.append(_values(rec, category_ids, agency_ids, cal, rev))
         else:
             continue
         send.append((rec, at))
@@ -247,7 +260,8 @@ def _upsert_chunk(conn, source, chunk, statements, cal, category_ids, agency_ids
     # have for the whole chunk; a newer version stored meanwhile stays.
     raced = [r for r, at in send if _stamp(after, r) != at]
     if raced:
-        statements.upsert.execute_values(conn, [_values(r, category_ids, agency_ids, cal) for r in raced])
+        again = [_values(r, category_ids, agency_ids, cal, rev) for r in raced]
+        statements.upsert.execute_values(conn, again)
         after.update(_stored(conn, source, [r.external_id for r in raced], statements))
     events: list[list[Any]] = []
     written: list[str] = []
@@ -294,7 +308,11 @@ def upsert_complaints(
     as unchanged). `calendar` defaults to the working days with the CUTI_BERSAMA setting.
     """
     with engine.begin() as conn:
-        return upsert_records(conn, records, calendar)
+        rev = reserve(conn)
+        result = upsert_records(conn, records, calendar, rev)
+        if result.inserted or result.updated:
+            bump(conn)
+        return result
 
 
 # -------------------------------------------------------------------- quarantine ----
@@ -365,7 +383,9 @@ def write_batch(
 ) -> tuple[UpsertResult, int]:
     """Upsert `records` and quarantine `rejections` in ONE transaction: the batch is in or out whole."""
     with engine.begin() as conn:
-        result = upsert_records(conn, records, calendar)
+        # First: the batch's rows are stamped with the version it commits as (see reserve).
+        rev = reserve(conn)
+        result = upsert_records(conn, records, calendar, rev)
         quarantined = quarantine_records(conn, rejections, job_run_id)
         if result.inserted or result.updated:
             # Last in the transaction: the new figures and the new cache version commit together.

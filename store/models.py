@@ -84,6 +84,7 @@ class Complaint(Base):
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="ck_complaint_outcome"),
         Index("ix_complaint_day_kec", "created_day", "kecamatan_code"),
         Index("ix_complaint_open", "closed_at", "status"),
+        Index("ix_complaint_rev", "rev"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(32))
@@ -118,6 +119,9 @@ class Complaint(Base):
     hours_to_resolve: Mapped[float | None] = mapped_column(Float)
     forward_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     response_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The data version (store.data_version) this row was last written under: statistics readers
+    # holding version v read only rows with rev > v (store/stats_columns.py). 0 = bulk-loaded.
+    rev: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ComplaintEvent(Base):

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from store import queries
+from store import queries, stats_fast
 from store.filters import Filter, Known, parse_params
 from store.health import stale_sources
 
@@ -60,7 +60,7 @@ def public_breakdown(
     """Rows of the open data for one dimension, suppressed; largest first (names in `lang`)."""
     if by not in PUBLIC_DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}; expected one of {', '.join(PUBLIC_DIMENSIONS)}")
-    frame = queries.breakdown(engine, f, by, now=now, lang=lang)
+    frame = stats_fast.breakdown(engine, f, by, now=now, lang=lang)
     rows = []
     for r in frame.itertuples(index=False):
         median = None if pd.isna(r.median_hours) else r.median_hours / 24.0
@@ -80,7 +80,7 @@ def public_breakdown(
 
 def public_kpis(engine: Engine, f: Filter, now: datetime | None = None) -> dict[str, Any]:
     """City (or filtered) headline figures, suppressed like the tables."""
-    cur = queries.kpis(engine, f, now=now)["current"]
+    cur = stats_fast.kpis(engine, f, now=now)["current"]
     median = None if cur["median_hours"] is None else cur["median_hours"] / 24.0
     return {
         "complaints": suppress_count(cur["complaints"]),
@@ -95,7 +95,7 @@ def public_kpis(engine: Engine, f: Filter, now: datetime | None = None) -> dict[
 
 def public_trend(engine: Engine, f: Filter) -> pd.DataFrame:
     """Complaints and resolved per ISO week; weeks with 1 or 2 are blanked (None) and flagged."""
-    frame = queries.trend(engine, f, freq="W")
+    frame = stats_fast.trend(engine, f, freq="W")
     small = (frame["complaints"] > 0) & (frame["complaints"] < MIN_SHOWN)
     out = frame.astype({"complaints": "object", "resolved": "object"})
     out.loc[small, ["complaints", "resolved"]] = None

@@ -59,7 +59,9 @@ def _resolved_by(at: datetime):
 
 
 def _sla_evaluated(at: datetime):
-    rejected_unforwarded = and_(C.outcome == "ditolak", C.forwarded_at.is_(None))
+    # coalesce: with a NULL outcome, NOT (NULL AND TRUE) is NULL, which would leave every open,
+    # never-forwarded complaint out of the SLA figures however late it is.
+    rejected_unforwarded = and_(func.coalesce(C.outcome, "") == "ditolak", C.forwarded_at.is_(None))
     return and_(
         not_(rejected_unforwarded),
         or_(C.first_response_at <= at, C.response_due_at < at),
@@ -233,12 +235,28 @@ def breakdown(
     blog = pd.DataFrame(
         backlog, columns=["key", "open_beyond_sla", "open"] + [f"age_{lb}" for lb, _, _ in AGE_BANDS]
     )
-    frame = frame.merge(blog, on="key", how="outer")
     if hours:
         hf = pd.DataFrame(hours, columns=["key", "h"])
         q = hf.groupby("key", dropna=False)["h"].quantile([0.5, 0.9]).unstack()
         q.columns = ["median_hours", "p90_hours"]
-        frame = frame.merge(q.round(2).reset_index(), on="key", how="left")
+        q = q.round(2).reset_index()
+    else:
+        q = None
+    return breakdown_frame(frame, blog, q, _labels(engine, by, lang), _codes(engine, by))
+
+
+def breakdown_frame(
+    frame: pd.DataFrame, blog: pd.DataFrame, q: pd.DataFrame | None, labels: dict, codes: dict
+) -> pd.DataFrame:
+    """The breakdown table from its parts (shared with store.stats_fast, so both give one shape).
+
+    frame: key, complaints, resolved, sla_evaluated, sla_met per key with complaints in the
+    period; blog: key, open_beyond_sla, open, age_* per key with open complaints; q: key,
+    median_hours, p90_hours (rounded) per key with resolved complaints, or None.
+    """
+    frame = frame.merge(blog, on="key", how="outer")
+    if q is not None:
+        frame = frame.merge(q, on="key", how="left")
     else:
         frame["median_hours"] = np.nan
         frame["p90_hours"] = np.nan
@@ -252,8 +270,6 @@ def breakdown(
     frame["sla_pct"] = (
         100.0 * frame["sla_met"] / frame["sla_evaluated"].where(frame["sla_evaluated"] > 0)
     ).round(2)
-    labels = _labels(engine, by, lang)
-    codes = _codes(engine, by)
     frame["name"] = [labels.get(k, k if k is not None else "Tidak diketahui") for k in frame["key"]]
     if codes:
         frame["key"] = [codes.get(k, k) for k in frame["key"]]
@@ -273,6 +289,11 @@ def trend(engine: Engine, f: Filter, freq: str = "D") -> pd.DataFrame:
             .where(condition(f))
             .group_by(C.created_day)
         ).all()
+    return trend_frame(rows, f, freq)
+
+
+def trend_frame(rows, f: Filter, freq: str) -> pd.DataFrame:
+    """The trend table from (day, complaints, resolved) rows of the days that have any."""
     days = pd.date_range(f.start, f.end, freq="D")
     frame = pd.DataFrame(rows, columns=["period", "complaints", "resolved"])
     frame["period"] = pd.to_datetime(frame["period"])

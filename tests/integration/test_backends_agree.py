@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from demo.seed import seed
-from store import queries
+from store import queries, stats_fast
 from store.attention import attention
 from store.db import make_engine
 from store.filters import Filter
@@ -84,6 +84,23 @@ def test_every_query_agrees(engines, f):
     _same(queries.outcomes(lite, f), queries.outcomes(pg, f))
     _same(queries.resolution_distribution(lite, f), queries.resolution_distribution(pg, f))
     _same(attention(lite, f, NOW), attention(pg, f, NOW))
+
+
+@pytest.mark.parametrize(
+    "f", [*FILTERS, Filter(start=date(2025, 1, 1), end=END)], ids=lambda f: f"{f.start}..{f.end}"
+)
+def test_in_memory_columns_give_the_sql_answers(engines, f):
+    """store.stats_fast (what the pages read) equals store.queries (the SQL definitions), per back end."""
+    for engine in engines:
+        for now in (NOW, datetime(2026, 3, 31, 20, 30, 15, 123456, tzinfo=UTC)):
+            _same(stats_fast.kpis(engine, f, now), queries.kpis(engine, f, now))
+            for dim in queries.DIMENSIONS:
+                _same(stats_fast.breakdown(engine, f, dim, now), queries.breakdown(engine, f, dim, now))
+        for freq in ("D", "W"):
+            _same(stats_fast.trend(engine, f, freq), queries.trend(engine, f, freq))
+        _same(stats_fast.funnel(engine, f), queries.funnel(engine, f))
+        _same(stats_fast.outcomes(engine, f), queries.outcomes(engine, f))
+        _same(stats_fast.resolution_distribution(engine, f), queries.resolution_distribution(engine, f))
 
 
 def test_as_of_and_bounds_agree(engines):

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from store import cache, data_version, queries
+from store import cache, data_version, queries, stats_fast
 from store.cache import StatsCache, filter_key, use_cache
 from store.calendar import WIB, WorkCalendar
 from store.derive import derive_fields
@@ -80,17 +80,17 @@ def simple_cache():
 
 @pytest.fixture
 def count(monkeypatch):
-    """count(name) wraps store.queries.<name> and returns the list its calls are appended to."""
+    """count(name) wraps store.stats_fast.<name> and returns the list its calls are appended to."""
 
     def _count(name: str) -> list:
         calls: list = []
-        real = getattr(queries, name)
+        real = getattr(stats_fast, name)
 
         def counted(*args, **kwargs):
             calls.append(args)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(queries, name, counted)
+        monkeypatch.setattr(stats_fast, name, counted)
         return calls
 
     return _count
@@ -152,9 +152,12 @@ def test_a_bump_in_the_writers_transaction_gives_fresh_figures(world, simple_cac
     with world.begin() as conn:
         conn.execute(resolve)
     assert cache.kpis(world, PERIOD, NOW)["current"]["resolved"] == 1
-    # ...and the writer's bump, committed with its rows, is what makes it seen.
+    # ...and the writer's stamp and bump, committed with its rows, are what make it seen (the
+    # in-memory columns read the rows stamped with a newer version than theirs).
     before = data_version.current(world)
     with world.begin() as conn:
+        rev = data_version.reserve(conn)
+        conn.execute(resolve.values(rev=rev))
         data_version.bump(conn)
     assert data_version.current(world) != before
     assert cache.kpis(world, PERIOD, NOW)["current"]["resolved"] == 2
