@@ -1,7 +1,7 @@
 """The PDF report (reportlab): cover, executive summary, charts, tables, overdue complaints.
 
-Every page after the cover carries a header rule, and every page a footer with the report's
-title, period and "Halaman n dari N" (a two-pass canvas counts the pages first).
+Every page carries a footer with the report's title, scope, period and "Halaman n dari N" (a
+two-pass canvas counts the pages first).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -46,6 +46,9 @@ S = {
     "body": ParagraphStyle("body", parent=_base["BodyText"], fontName="Helvetica", fontSize=9.5, leading=13),
     "small": ParagraphStyle("small", parent=_base["BodyText"], fontName="Helvetica", fontSize=8, leading=10),
     "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=7.5, leading=9),
+    # A figure set as a paragraph (the red SLA) ignores the table's ALIGN: it aligns itself, at
+    # the size of the plain figures around it.
+    "cell_num": ParagraphStyle("cell_num", fontName="Helvetica", fontSize=8, leading=10, alignment=TA_RIGHT),
     "head": ParagraphStyle(
         "head", fontName="Helvetica-Bold", fontSize=7.5, leading=9, textColor=colors.white
     ),
@@ -123,10 +126,14 @@ def _table(header: list[str], rows: list[list], widths: list[float], numeric_fro
         if i % 2 == 0:
             style.append(("BACKGROUND", (0, i), (-1, i), LIGHT))
     table.setStyle(TableStyle(style))
-    # Header cells are white-on-navy paragraphs.
-    for cell in data[0]:
+    # Header cells are white-on-navy paragraphs, right-aligned above right-aligned figures.
+    for i, cell in enumerate(data[0]):
         cell.style = ParagraphStyle(
-            "hcell", parent=S["cell"], textColor=colors.white, fontName="Helvetica-Bold"
+            "hcell",
+            parent=S["cell"],
+            textColor=colors.white,
+            fontName="Helvetica-Bold",
+            alignment=TA_RIGHT if i >= numeric_from else TA_LEFT,
         )
     return table
 
@@ -200,7 +207,7 @@ def _breakdown(content: ReportContent, frame: pd.DataFrame, title_key: str, name
         for k in (
             "col.complaints",
             "col.resolved_pct",
-            "col.median_hours",
+            "kpi.median_hours",  # not "Median jam": the cells say "6,9 hari" past two days
             "rep.col.sla_evaluated",
             "col.sla_pct",
             "col.open",
@@ -218,7 +225,7 @@ def _breakdown(content: ReportContent, frame: pd.DataFrame, title_key: str, name
                 fmt_pct(None if pd.isna(r.resolved_pct) else r.resolved_pct, lang),
                 fmt_hours(None if pd.isna(r.median_hours) else r.median_hours, lang),
                 fmt_int(r.sla_evaluated, lang),
-                Paragraph(f'<font color="#b71c1c"><b>{sla}</b></font>', S["cell"]) if sla_low else sla,
+                Paragraph(f'<font color="#b71c1c"><b>{sla}</b></font>', S["cell_num"]) if sla_low else sla,
                 fmt_int(r.open, lang),
                 fmt_int(r.open_beyond_sla, lang),
             ]
@@ -227,7 +234,6 @@ def _breakdown(content: ReportContent, frame: pd.DataFrame, title_key: str, name
         return [_p(t(title_key, lang), "h1"), _p(t("stat.empty", lang))]
     num = (WIDTH - 40 * mm) / 7
     table = _table(header, rows, [40 * mm] + [num] * 7)
-    table.setStyle(TableStyle([("ALIGN", (5, 1), (5, -1), "RIGHT")]))
     return [
         _p(t(title_key, lang), "h1"),
         _p(t("rep.breakdown.note", lang), "small"),
