@@ -286,3 +286,17 @@ def test_a_failed_scheduled_run_shows_among_the_data_health_failures(world, tmp_
             )
         ).one()
     assert tuple(row) == ("failed", date(2026, 11, 2))
+
+
+def test_the_schedules_fire_on_monday_and_on_the_first_at_seven_wib():
+    from zoneinfo import ZoneInfo
+
+    from jobs.scheduled_reports import trigger
+
+    wib = ZoneInfo("Asia/Jakarta")
+    saturday = datetime(2026, 11, 28, 12, 0, tzinfo=wib)
+    weekly = trigger("weekly").get_next_fire_time(None, saturday)
+    monthly = trigger("monthly").get_next_fire_time(None, saturday)
+    assert weekly == datetime(2026, 11, 30, 7, 0, tzinfo=wib)  # Monday
+    assert monthly == datetime(2026, 12, 1, 7, 0, tzinfo=wib)
+    assert weekly.utcoffset().total_seconds() == monthly.utcoffset().total_seconds() == 7 * 3600
