@@ -17,9 +17,11 @@ window.lawangJabo.map = (function () {
     cameraMarker: function (feature, latlng, context) {
       var s = feature.properties.status || "unknown";
       var colors = (context.hideout || {}).colors || {};
+      // In Leaflet's marker pane, above the overlay pane: a restyled kecamatan layer is drawn again
+      // on top of its pane, and would then cover the cameras and swallow their clicks.
       return L.circleMarker(latlng, {
         radius: 8, color: "#ffffff", weight: 2, fillColor: colors[s] || "#757575", fillOpacity: 0.95,
-        className: "cam-marker cam-marker-" + s
+        className: "cam-marker cam-marker-" + s, pane: "markerPane"
       });
     },
     kecamatanStyle: function (feature, context) {
@@ -42,7 +44,8 @@ window.lawangJabo.map = (function () {
       var max = (context.hideout || {}).max || 1;
       var r = n > 1 ? 3 + 12 * Math.sqrt(n / max) : 3;
       return L.circleMarker(latlng, {
-        radius: r, stroke: false, fillColor: "#37474f", fillOpacity: n > 1 ? 0.45 : 0.7, className: "complaint-point"
+        radius: r, stroke: false, fillColor: "#37474f", fillOpacity: n > 1 ? 0.45 : 0.7, className: "complaint-point",
+        pane: "shadowPane"  // between the kecamatan layer and the cameras, for the same reason
       });
     },
     clusterIcon: function (feature, latlng, index, context) {

@@ -98,7 +98,8 @@ def tile(cam: dict[str, Any], now: datetime, lang: str, prefix: str, clickable: 
                             id={"type": f"{prefix}-age", "cam": cid},
                         ),
                     ],
-                    className="d-flex justify-content-between align-items-center gap-2",
+                    # Wraps: a long badge with "Belum ada gambar" is wider than the narrowest tile.
+                    className="d-flex flex-wrap justify-content-between align-items-center column-gap-2",
                 ),
                 html.Div(cam.get("kecamatan_name") or "", className="cam-kec text-muted"),
             ],

@@ -40,6 +40,22 @@ def test_every_camera_has_a_tile_with_its_status_and_dead_ones_are_greyed(cam_pa
     assert cam_page.errors == []
 
 
+def test_tile_captions_stay_inside_the_narrowest_tile(cam_page, camera_app):
+    cam_page.goto(camera_app.url + "/kamera")
+    wait_for_dash(cam_page)
+    # 230 px is the grid's minmax() minimum in lawangjabo_cameras.css: the narrowest tile a screen gets.
+    cam_page.add_style_tag(content=".cam-grid { grid-template-columns: repeat(auto-fill, 230px); }")
+    spills = cam_page.locator(".cam-tile").evaluate_all(
+        """tiles => tiles.flatMap(tile => {
+            const right = tile.getBoundingClientRect().right;
+            return [...tile.querySelectorAll('.cam-caption span')]
+                .filter(el => el.getBoundingClientRect().right > right + 0.5)
+                .map(el => tile.dataset.code + ': ' + el.textContent);
+        })"""
+    )
+    assert spills == []
+
+
 def test_filters_change_the_grid_and_the_address(cam_page, camera_app):
     cam_page.goto(camera_app.url + "/kamera")
     wait_for_dash(cam_page)

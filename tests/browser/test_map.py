@@ -73,6 +73,22 @@ def test_choropleth_with_boundaries_and_a_click_links_to_statistik(cam_page, cam
     assert cam_page.errors == []
 
 
+def test_cameras_stay_on_top_of_the_kecamatan_layer_after_it_is_restyled(cam_page, camera_app):
+    _open_map(cam_page, camera_app.url)
+    # A click restyles the choropleth (hideout), and dash-leaflet draws the layer again.
+    cam_page.locator(POLYGONS).nth(3).dispatch_event("click")
+    cam_page.locator("#peta-to-stats").wait_for()
+    on_top = cam_page.locator(".cam-marker").evaluate_all(
+        """els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return hit !== null && hit.classList.contains('cam-marker');
+        })"""
+    )
+    assert len(on_top) == len(camera_app.world.ids) and all(on_top), on_top
+    assert cam_page.errors == []
+
+
 def test_without_boundaries_kecamatan_are_circles_at_the_centroids(page, live_app):
     page.goto(live_app + "/peta")
     wait_for_dash(page)
