@@ -76,9 +76,10 @@ def web_argv(settings: Settings) -> list[str]:
         f"--workers={settings.web_workers}",
         f"--threads={settings.web_threads}",
         "--worker-class=gthread",
-        # A statistics callback over a million rows without rollups may take seconds; 120 s only
-        # catches a stuck worker, which gunicorn then replaces.
+        # 120 s only catches a stuck worker, which gunicorn then replaces.
         "--timeout=120",
+        # post_worker_init reads the statistics columns while the worker starts.
+        "--config=python:deploy.gunicorn_hooks",
         f"--graceful-timeout={GRACEFUL_S}",
         f"--chdir={ROOT}",
         # Gunicorn's control socket sits at one path per user: a second instance on the host (a

@@ -94,6 +94,7 @@ def _pct(num: float, den: float) -> float | None:
 
 
 def _quantiles(hours: np.ndarray) -> tuple[float | None, float | None]:
+    """Median and p90 (linear interpolation), rounded to 0.01 h; every read side uses this one."""
     if hours.size == 0:
         return None, None
     med, p90 = np.quantile(hours, [0.5, 0.9])
@@ -237,9 +238,8 @@ def breakdown(
     )
     if hours:
         hf = pd.DataFrame(hours, columns=["key", "h"])
-        q = hf.groupby("key", dropna=False)["h"].quantile([0.5, 0.9]).unstack()
-        q.columns = ["median_hours", "p90_hours"]
-        q = q.round(2).reset_index()
+        found = [(k, *_quantiles(h.to_numpy(dtype=float))) for k, h in hf.groupby("key", dropna=False)["h"]]
+        q = pd.DataFrame(found, columns=["key", "median_hours", "p90_hours"])
     else:
         q = None
     return breakdown_frame(frame, blog, q, _labels(engine, by, lang), _codes(engine, by))
