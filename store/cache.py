@@ -19,7 +19,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -164,9 +165,42 @@ def cached(
     found = cache.get(key)
     if found is not _MISS:
         return found
-    value = compute()
-    cache.set(key, value)
-    return value
+    # Single flight per process: requests missing the same key at once (a page opened by many
+    # after a sync) wait for one computation instead of each running it.
+    with _key_lock(key):
+        found = cache.get(key)
+        if found is not _MISS:
+            return found
+        value = compute()
+        cache.set(key, value)
+        return value
+
+
+class _Flight:
+    """One key's computation: its lock and how many requests wait on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+
+
+_FLIGHTS: dict[str, _Flight] = {}
+_FLIGHTS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _key_lock(key: str) -> Iterator[None]:
+    with _FLIGHTS_GUARD:
+        flight = _FLIGHTS.setdefault(key, _Flight())
+        flight.users += 1
+    try:
+        with flight.lock:
+            yield
+    finally:
+        with _FLIGHTS_GUARD:
+            flight.users -= 1
+            if not flight.users:
+                _FLIGHTS.pop(key, None)  # the table holds only keys being computed
 
 
 # ------------------------------------------------------------- the cached reads ----

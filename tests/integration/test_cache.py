@@ -7,6 +7,8 @@ Redis costs nothing but the caching.
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -273,3 +275,35 @@ def test_a_dead_redis_falls_back_to_computing_without_error(world, count, caplog
     # One warning: after the first failure the dead Redis is not asked again for a while.
     warnings = [r for r in caplog.records if r.name == "lawangjabo.cache"]
     assert len(warnings) == 1 and "computing without it" in warnings[0].getMessage()
+
+
+def test_concurrent_misses_of_one_key_compute_once(world, simple_cache, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+    calls = []
+    real = stats_fast.kpis
+
+    def slow(*args, **kwargs):
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stats_fast, "kpis", slow)
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.kpis(world, PERIOD, NOW))) for _ in range(3)
+    ]
+    threads[0].start()
+    assert started.wait(10)
+    for t in threads[1:]:
+        t.start()
+    # Released only once the other two wait on the same key (not on a timer).
+    deadline = time.monotonic() + 10
+    while sum(f.users for f in list(cache._FLIGHTS.values())) < 3 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert len(calls) == 1
+    assert len(results) == 3 and results[0] == results[1] == results[2]
+    assert cache._FLIGHTS == {}
