@@ -3,8 +3,10 @@
     judge(result, identical_before) -> Judgement(status, reason, identical_count)
 
 status is online | offline | frozen | dark. "stale" (no new frame for two snapshot intervals) is
-judged from time by the job and the readers, not from one capture. Order of precedence: a failed
-capture is offline; a frame too dark (or covered) is dark; a run of identical frames is frozen.
+judged from time by the job and the readers, not from one capture; a capture that brought no new
+frame (HTTP 304, result.not_modified) has nothing to judge and the job keeps the status. Order of
+precedence: a failed capture is offline; a frame too dark (or covered) is dark; a run of identical
+frames is frozen.
 
 The figures come from data_sources/image.py, measured at a fixed width so the thresholds below
 hold for every resolution.

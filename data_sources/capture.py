@@ -6,7 +6,8 @@
 Kinds: "jpeg" and "mjpeg" are read over HTTP with requests (data_sources/capture_http.py); "rtsp"
 and "hls" with OpenCV's FFmpeg backend after a cheap probe that names failures
 (data_sources/capture_ffmpeg.py). Every attempt holds to one deadline of `timeout_s` and ends in
-a CaptureResult: a frame with its figures, or a failure reason from REASONS.
+a CaptureResult: a frame with its figures, a failure reason from REASONS, or (a snapshot URL
+asked with the validator of its previous frame, answering 304) "no new frame": not_modified.
 
 Why a process pool: FFmpeg-backend opens serialise inside one process (DESIGN.md), and a worker
 stuck in native code can only be stopped by killing it (data_sources/capture_pool.py).
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 from data_sources import image
 from data_sources.capture_base import REASONS, CaptureFailure, Deadline
 from data_sources.capture_ffmpeg import probe_hls, probe_rtsp, read_frame
-from data_sources.capture_http import fetch_jpeg
+from data_sources.capture_http import fetch_image
 from data_sources.capture_pool import run_pool
 
 __all__ = ["KINDS", "REASONS", "CaptureResult", "CaptureTarget", "capture_many", "capture_one"]
@@ -49,11 +50,16 @@ class CaptureTarget:
     url: str
     headers: dict[str, str] | None = None
     previous_signature: bytes | None = None  # camera_state.signature
+    validator: str | None = None  # camera_state.http_validator: ask the camera for a newer frame only
 
 
 @dataclass(frozen=True)
 class CaptureResult:
-    """The outcome of one attempt: a frame with its health figures, or a failure reason."""
+    """The outcome of one attempt: a frame with its health figures, a failure reason, or no new frame.
+
+    not_modified: the camera answered 304 to the target's validator. It is there (ok, no reason)
+    but sent nothing new, so there is no jpeg and no figure, and nothing for the health judge.
+    """
 
     camera_id: int
     code: str
@@ -70,6 +76,9 @@ class CaptureResult:
     sharpness: float | None  # variance of the Laplacian
     difference: float | None  # mean abs difference to previous_signature, 0..255; None without one
     signature: bytes | None  # tiny grey thumbnail (32x18 uint8) for the next difference
+    # Defaults keep the results of callers that predate conditional GETs valid.
+    not_modified: bool = False  # HTTP 304: no new frame since target.validator
+    validator: str | None = None  # ETag / Last-Modified of this answer, for the next capture
 
 
 def failed(
@@ -95,6 +104,31 @@ def failed(
     )
 
 
+def no_new_frame(
+    target: CaptureTarget, validator: str | None, started_at: datetime, duration_ms: int
+) -> CaptureResult:
+    """The camera answered "not modified": it is up, but has no frame newer than the last one."""
+    return CaptureResult(
+        camera_id=target.camera_id,
+        code=target.code,
+        ok=True,
+        reason=None,
+        detail=None,
+        started_at=started_at,
+        duration_ms=max(0, int(duration_ms)),
+        jpeg=None,
+        thumb_jpeg=None,
+        width=None,
+        height=None,
+        brightness=None,
+        sharpness=None,
+        difference=None,
+        signature=None,
+        not_modified=True,
+        validator=validator,
+    )
+
+
 def _check_target(target: CaptureTarget) -> None:
     if target.kind not in KINDS:
         raise CaptureFailure(
@@ -112,19 +146,23 @@ def _check_target(target: CaptureTarget) -> None:
         )
 
 
-def _frame(target: CaptureTarget, deadline: Deadline) -> tuple[object, bytes | None]:
-    """The decoded frame and, when the camera sent JPEG, its original bytes (kept: no re-encoding)."""
+def _frame(target: CaptureTarget, deadline: Deadline) -> tuple[object | None, bytes | None, str | None]:
+    """The decoded frame, its original bytes when the camera sent JPEG (kept: no re-encoding), and
+    its HTTP validator; the frame is None when the camera has nothing newer than target.validator."""
     if target.kind in ("jpeg", "mjpeg"):
-        data = fetch_jpeg(target.url, target.headers, deadline)
+        got = fetch_image(target.url, target.headers, deadline, target.validator)
+        if got.body is None:
+            return None, None, got.validator
+        data = got.body
         frame = image.decode_jpeg(data)
         if frame is None:
             raise CaptureFailure("decode_error", f"bukan gambar ({len(data)} byte, awal {data[:8]!r})")
-        return frame, data if data[:2] == b"\xff\xd8" else None
+        return frame, data if data[:2] == b"\xff\xd8" else None, got.validator
     if target.kind == "rtsp":
         probe_rtsp(target.url, deadline)
     else:
         probe_hls(target.url, target.headers, deadline)
-    return read_frame(target.url, target.headers, deadline), None
+    return read_frame(target.url, target.headers, deadline), None, None
 
 
 def capture_one(target: CaptureTarget, timeout_s: float) -> CaptureResult:
@@ -133,7 +171,9 @@ def capture_one(target: CaptureTarget, timeout_s: float) -> CaptureResult:
     deadline = Deadline(timeout_s)
     try:
         _check_target(target)
-        frame, original = _frame(target, deadline)
+        frame, original, validator = _frame(target, deadline)
+        if frame is None:
+            return no_new_frame(target, validator, started_at, deadline.elapsed() * 1000)
         jpeg = original if original is not None else image.encode_jpeg(frame)
         sig = image.signature(frame)
         height, width = frame.shape[:2]
@@ -153,6 +193,7 @@ def capture_one(target: CaptureTarget, timeout_s: float) -> CaptureResult:
             sharpness=image.sharpness(frame),
             difference=image.difference(target.previous_signature, sig),
             signature=sig,
+            validator=validator,
         )
     except CaptureFailure as exc:
         return failed(target, exc.reason, exc.detail, started_at, deadline.elapsed() * 1000)

@@ -16,6 +16,8 @@ REASONS = (
     "invalid_url",  # the URL or kind cannot be used at all
     "error",  # anything else (connection reset, name resolution, a bug), detail says which
 )
+# Not among them: an HTTP 304 to a conditional GET. The camera answered, it just has no frame newer
+# than the last one (CaptureResult.not_modified), so it is not offline; it turns stale with time.
 
 
 class CaptureFailure(Exception):

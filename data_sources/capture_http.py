@@ -9,6 +9,12 @@ Why our own multipart reader rather than OpenCV's FFmpeg backend for MJPEG: it n
 sends the camera's request headers exactly (some portals demand a Referer), costs no FFmpeg probing
 (one frame is a few kilobytes read), and holds to one deadline for the whole attempt: every socket
 read gets only the time left, so a camera that trickles bytes cannot stretch an attempt either.
+
+Conditional GET: a snapshot answer's validator (its ETag, else its Last-Modified) is kept per
+camera, and the next request sends it back (If-None-Match / If-Modified-Since). An NVR stuck on
+its last picture then answers 304 Not Modified: the camera is there but has no new frame, which
+is neither a failure (it answered) nor a success (nothing new to store). That is what lets a
+camera become "stale" while it keeps answering. A camera that sends no validator gets plain GETs.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from __future__ import annotations
 import contextlib
 import http.client
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import requests
 import urllib3.exceptions
@@ -26,6 +33,46 @@ from data_sources.capture_base import CaptureFailure, Deadline
 USER_AGENT = "LawangJabo/1.0 (+Command Center Kota Palembang)"
 MAX_FRAME_BYTES = 20 * 1024 * 1024  # larger than any sane camera frame: stop reading a runaway body
 READ_CHUNK = 64 * 1024
+VALIDATOR_MAX = 300  # camera_state.http_validator; a longer one is not kept (plain GETs instead)
+# The answer's header a validator comes from, and the request header that sends it back.
+_CONDITIONAL = {"etag": "If-None-Match", "last-modified": "If-Modified-Since"}
+
+
+@dataclass(frozen=True)
+class HttpImage:
+    """What one GET brought: the image bytes, or None when the camera answered 304 Not Modified."""
+
+    body: bytes | None
+    validator: str | None  # "ETag: <value>" or "Last-Modified: <value>", for the next request
+
+    @property
+    def not_modified(self) -> bool:
+        return self.body is None
+
+
+def validator_of(headers: Mapping[str, str]) -> str | None:
+    """The validator of a snapshot answer, as "ETag: <value>" (preferred) or "Last-Modified: <value>".
+
+    The header's name is kept with its value so the next request knows which condition to send.
+    If-None-Match wins over If-Modified-Since at the server (RFC 9110 13.2.2), so the ETag is enough.
+    """
+    for name in ("ETag", "Last-Modified"):
+        value = (headers.get(name) or "").strip()
+        if value:
+            text = f"{name}: {value}"
+            # A value we could not send back verbatim (control bytes, non-ASCII, too long) is no use.
+            if len(text) <= VALIDATOR_MAX and all(" " <= ch <= "~" for ch in value):
+                return text
+            return None
+    return None
+
+
+def conditional_headers(validator: str | None) -> dict[str, str]:
+    """The request header that asks "anything newer than `validator`?"; {} for none or an unknown one."""
+    name, sep, value = (validator or "").partition(":")
+    header = _CONDITIONAL.get(name.strip().lower()) if sep else None
+    value = value.strip()
+    return {header: value} if header and value else {}
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -169,8 +216,18 @@ def first_part(buf: bytes | bytearray, boundary: bytes | None) -> bytes | None:
 
 def fetch_jpeg(url: str, headers: dict[str, str] | None, deadline: Deadline) -> bytes:
     """The first whole image at an HTTP URL (snapshot or MJPEG stream) as bytes; raises CaptureFailure."""
+    return fetch_image(url, headers, deadline).body or b""
+
+
+def fetch_image(
+    url: str, headers: dict[str, str] | None, deadline: Deadline, validator: str | None = None
+) -> HttpImage:
+    """The first whole image at an HTTP URL, asked conditionally when `validator` is given; raises
+    CaptureFailure. A 304 to that condition is an HttpImage without a body: no new frame."""
     send = {"User-Agent": USER_AGENT, "Accept": "image/jpeg, multipart/x-mixed-replace, */*"}
     send.update(headers or {})
+    condition = conditional_headers(validator)
+    send.update(condition)
     answered = False
     try:
         with requests.Session() as session:
@@ -181,6 +238,11 @@ def fetch_jpeg(url: str, headers: dict[str, str] | None, deadline: Deadline) -> 
                 url, headers=send, timeout=(wait, wait), stream=True, allow_redirects=True
             ) as resp:
                 answered = True
+                if resp.status_code == 304:
+                    if not condition:  # nothing was asked that 304 could answer: a broken server
+                        raise CaptureFailure("http_error", "HTTP 304 tanpa permintaan bersyarat")
+                    # A 304 may carry a fresher validator (RFC 9110 15.4.5); else the one we sent holds.
+                    return HttpImage(None, validator_of(resp.headers) or validator)
                 failure = _status_failure(resp)
                 if failure is not None:
                     raise failure
@@ -193,7 +255,8 @@ def fetch_jpeg(url: str, headers: dict[str, str] | None, deadline: Deadline) -> 
                     if multipart:
                         frame = first_part(buf, boundary)
                         if frame is not None:
-                            return frame
+                            # A stream has no single representation to validate: no validator.
+                            return HttpImage(frame, None)
                     if len(buf) > MAX_FRAME_BYTES:
                         raise CaptureFailure(
                             "decode_error", f"lebih dari {MAX_FRAME_BYTES} byte tanpa frame utuh"
@@ -205,7 +268,7 @@ def fetch_jpeg(url: str, headers: dict[str, str] | None, deadline: Deadline) -> 
                     raise CaptureFailure("stalled", f"gambar terpotong: {len(buf)} dari {expected} byte")
                 if not buf:
                     raise CaptureFailure("decode_error", f"jawaban kosong ({ctype or 'tanpa Content-Type'})")
-                return bytes(buf)
+                return HttpImage(bytes(buf), validator_of(resp.headers))
     except CaptureFailure:
         raise
     except Exception as exc:  # every failure becomes a named reason, never an exception upward

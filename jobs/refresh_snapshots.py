@@ -5,10 +5,14 @@ its timeout and never delays the others) -> data_sources.camera_health.judge -> 
 (atomic) -> one transaction of snapshot rows, camera state, checks and uptime -> stale marking
 -> retention (history 30 days; snapshots by age and by total size, files deleted after the rows).
 
+A snapshot camera is asked with its last frame's validator (a conditional GET); one that answers
+304 has no new frame: it is not judged, its status stays, and mark_stale turns it stale once its
+last frame is two intervals old (store/cameras.py).
+
 Recorded in job_run (unless no camera is enabled at all: then nothing runs): fetched = cameras
 attempted, inserted = snapshots written, rejected = failed captures, detail = cameras per status
-and failure reason. Never raises into the scheduler; one camera's bad frame or unwritable file
-costs that camera, not the cycle.
+and failure reason, and how many answered with no new frame. Never raises into the scheduler; one
+camera's bad frame or unwritable file costs that camera, not the cycle.
 """
 
 from __future__ import annotations
@@ -63,13 +67,18 @@ class _Target:
     url: str
     headers: dict[str, str] | None = None
     previous_signature: bytes | None = None
+    validator: str | None = None
+
+
+def _started(result: Any) -> datetime:
+    started = result.started_at if result.started_at.tzinfo else result.started_at.replace(tzinfo=UTC)
+    return started.astimezone(UTC)
 
 
 def _outcome(result: Any, judgement: Any, frame: dict | None) -> cam.CheckOutcome:
-    started = result.started_at if result.started_at.tzinfo else result.started_at.replace(tzinfo=UTC)
     return cam.CheckOutcome(
         camera_id=result.camera_id,
-        at=started.astimezone(UTC),
+        at=_started(result),
         status=judgement.status,
         reason=judgement.reason if judgement.status != "online" else None,
         duration_ms=int(result.duration_ms),
@@ -79,6 +88,7 @@ def _outcome(result: Any, judgement: Any, frame: dict | None) -> cam.CheckOutcom
         signature=result.signature,
         identical_count=judgement.identical_count,
         frame=frame,
+        validator=getattr(result, "validator", None),
     )
 
 
@@ -172,13 +182,21 @@ def refresh_snapshots(
         if should_stop():
             raise _Stopped
         targets = [
-            CaptureTarget(d.camera_id, d.code, d.kind, d.url, d.headers or None, d.signature) for d in due
+            CaptureTarget(d.camera_id, d.code, d.kind, d.url, d.headers or None, d.signature, d.validator)
+            for d in due
         ]
         results = capture(targets, settings.camera_timeout_s, settings.camera_workers) if targets else []
         by_id = {d.camera_id: d for d in due}
         outcomes, statuses, reasons = [], Counter(), Counter()
+        unchanged = 0
         for result in results:
             d = by_id[result.camera_id]
+            if getattr(result, "not_modified", False):
+                # Nothing to judge or store; the camera keeps its status and last frame.
+                at, ms = _started(result), int(result.duration_ms)
+                outcomes.append(cam.no_new_frame(result.camera_id, at, ms, result.validator))
+                unchanged += 1
+                continue
             judgement = judge(result, d.identical_count)
             frame = None
             try:
@@ -209,6 +227,7 @@ def refresh_snapshots(
         counts["inserted"] = sum(1 for o in written if o.frame is not None)
         counts["rejected"] = sum(1 for r in results if not r.ok)
         detail["status"], detail["reasons"] = dict(statuses), dict(reasons)
+        detail["no_new_frame"] = unchanged
         detail.update(_retention(engine, settings, now()))
         if not_written:
             status, error = "failed", f"{len(not_written)} camera(s) could not be recorded (see the log)"

@@ -168,10 +168,14 @@ def update_camera(
             .where(Camera.id == camera_id)
             .values({**values, "admin_fields": ",".join(sorted(kept))})
         )
+        state: dict[str, Any] = {}
         if "url" in changes or changes.get("enabled", (None, False))[1] is True:
-            conn.execute(
-                update(CameraState).where(CameraState.camera_id == camera_id).values(next_attempt_at=None)
-            )
+            state["next_attempt_at"] = None
+        if "url" in changes:
+            # The old URL's ETag or date must not let the new one answer 304 for a frame we never had.
+            state["http_validator"] = None
+        if state:
+            conn.execute(update(CameraState).where(CameraState.camera_id == camera_id).values(state))
     return changes
 
 

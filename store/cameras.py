@@ -7,6 +7,11 @@ cannot corrupt anything.
 
 Backoff: a camera that failed n times in a row is next tried after min(2**(n-1), 10) intervals;
 its first failure costs nothing extra, a camera that is down for hours costs one try per ten.
+
+No new frame: a snapshot camera asked with its last frame's validator may answer 304 Not
+Modified. That attempt is recorded (a check, the attempt time, no backoff) but it is not a
+success: last_success_at stays, so after two intervals mark_stale turns the camera stale while
+its last good frame stays on the tiles.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from store.models_cameras import CameraCheck, CameraState, CameraUptime, Snapsho
 from store.models_ingest import AgencyAlias
 
 MAX_BACKOFF_INTERVALS = 10
+NO_NEW_FRAME = "no_new_frame"  # the reason of a stale camera, and of a check that got an HTTP 304
 HISTORY_DAYS = 30  # camera_check and camera_uptime are kept this long
 _CHUNK = 500
 # Registry fields compared to tell an updated camera from an unchanged one.
@@ -133,7 +139,17 @@ def upsert_cameras(conn: Connection, specs: Sequence[Any], registry_source: str)
             update(t).where(t.c.code == bindparam("b_code")).values({f: bindparam(f) for f in _FIELDS}),
             [{**{f: r[f] for f in _FIELDS}, "b_code": r["code"]} for r in changed],
         )
+        moved = [r["code"] for r in changed if r["url"] != stored[r["code"]]["url"]]
+        if moved:
+            forget_validators(conn, select(t.c.id).where(t.c.code.in_(moved)))
     return counts
+
+
+def forget_validators(conn: Connection, camera_ids: Any) -> None:
+    """Drop the HTTP validator of these cameras (ids, or a select of ids), e.g. when their URL changed:
+    another URL's ETag or date must not let a different camera answer 304 for a frame we never had."""
+    s = CameraState.__table__
+    conn.execute(update(s).where(s.c.camera_id.in_(camera_ids)).values(http_validator=None))
 
 
 def enabled_count(conn: Connection) -> int:
@@ -150,6 +166,7 @@ class DueCamera(NamedTuple):
     signature: bytes | None
     identical_count: int
     consecutive_failures: int
+    validator: str | None  # camera_state.http_validator, for a conditional GET
 
 
 def due_targets(conn: Connection, now: datetime, slack_s: float = 0.0) -> list[DueCamera]:
@@ -166,6 +183,7 @@ def due_targets(conn: Connection, now: datetime, slack_s: float = 0.0) -> list[D
             s.c.signature,
             func.coalesce(s.c.identical_count, 0),
             func.coalesce(s.c.consecutive_failures, 0),
+            s.c.http_validator,
         )
         .select_from(c.outerjoin(s, s.c.camera_id == c.c.id))
         .where(c.c.enabled.is_(True), or_(s.c.next_attempt_at.is_(None), s.c.next_attempt_at <= limit))
@@ -185,7 +203,9 @@ class CheckOutcome:
 
     camera_id: int
     at: datetime  # aware UTC, when the capture started
-    status: str  # online | offline | frozen | dark
+    # online | offline | frozen | dark; None: the camera answered with no new frame (HTTP 304),
+    # record_cycle keeps its status (see no_new_frame).
+    status: str | None
     reason: str | None
     duration_ms: int
     brightness: float | None = None
@@ -195,13 +215,36 @@ class CheckOutcome:
     identical_count: int = 0
     # A received frame stored by store.snapshot_files: path, thumb_path, bytes, etag, width, height.
     frame: dict[str, Any] | None = None
+    # The answer's HTTP validator: kept with a frame (None forgets it: the camera stopped sending
+    # one), refreshed by a 304 that carries one, left alone by a failure.
+    validator: str | None = None
+
+    @property
+    def no_new_frame(self) -> bool:
+        return self.status is None
+
+
+def no_new_frame(camera_id: int, at: datetime, duration_ms: int, validator: str | None) -> CheckOutcome:
+    """The outcome of an attempt that the camera answered with "nothing newer" (HTTP 304)."""
+    return CheckOutcome(camera_id, at, None, NO_NEW_FRAME, duration_ms, validator=validator)
+
+
+def _no_new_frame_status(prev: Any) -> tuple[str, str | None]:
+    """(status, reason) after a 304: the camera's status stays (mark_stale turns it stale in time),
+    except that a camera that answers is not offline: it has no frame newer than before its
+    outage, at least an interval old, so it is stale at once."""
+    if prev is not None and prev.status not in ("offline", "unknown"):
+        return prev.status, prev.reason
+    return "stale", NO_NEW_FRAME
 
 
 def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s: float) -> dict[str, int]:
     """Write one cycle: snapshot rows for frames, camera_state, a camera_check each, uptime per WIB day.
 
     A failed capture keeps the camera's last snapshot, signature and figures (the last good
-    frame stays on the tiles) and pushes its next attempt back; a frame resets the failures.
+    frame stays on the tiles) and pushes its next attempt back; a frame resets the failures. An
+    answer with no new frame (status None) resets the failures too but is not a success: the
+    status, last_success_at, the snapshot and the figures stay.
     """
     if not outcomes:
         return {"snapshots": 0, "checks": 0}
@@ -209,13 +252,21 @@ def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s:
     ids = sorted({o.camera_id for o in outcomes})
     previous = {r.camera_id: r for r in conn.execute(select(s).where(s.c.camera_id.in_(ids)))}
     snapshots = 0
+    statuses: list[str] = []
     for o in outcomes:
         prev = previous.get(o.camera_id)
-        values: dict[str, Any] = {"status": o.status, "reason": o.reason, "last_attempt_at": o.at}
-        values["status_since"] = prev.status_since if prev is not None and prev.status == o.status else o.at
+        status, reason = _no_new_frame_status(prev) if o.no_new_frame else (o.status, o.reason)
+        statuses.append(status)
+        values: dict[str, Any] = {"status": status, "reason": reason, "last_attempt_at": o.at}
+        values["status_since"] = prev.status_since if prev is not None and prev.status == status else o.at
+        if o.no_new_frame:
+            # The camera answered: no backoff. Nothing else moves, last_success_at above all.
+            values.update(consecutive_failures=0, next_attempt_at=None)
+            if o.validator:
+                values["http_validator"] = o.validator
         # A received frame counts as a success even when it could not be stored (a full disk is
         # not the camera's fault); offline is the one status without a frame.
-        if o.status != "offline":
+        elif status != "offline":
             values.update(
                 last_success_at=o.at,
                 consecutive_failures=0,
@@ -225,21 +276,22 @@ def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s:
                 difference=o.difference,
                 identical_count=o.identical_count,
                 signature=o.signature,
+                http_validator=o.validator,
             )
-        if o.frame is not None:
+        if o.frame is not None and not o.no_new_frame:
             snapshot_id = conn.execute(
                 insert(Snapshot)
                 .values(
                     camera_id=o.camera_id,
                     taken_at=o.at,
-                    status=o.status,
+                    status=status,
                     **{k: o.frame[k] for k in ("path", "thumb_path", "bytes", "etag", "width", "height")},
                 )
                 .returning(Snapshot.id)
             ).scalar_one()
             snapshots += 1
             values["last_snapshot_id"] = snapshot_id
-        if o.status == "offline":
+        if status == "offline":
             failures = (prev.consecutive_failures if prev is not None else 0) + 1
             values.update(
                 consecutive_failures=failures,
@@ -250,7 +302,7 @@ def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s:
         conn.execute(stmt.on_conflict_do_update(index_elements=["camera_id"], set_=values))
         # Two outcomes of one camera in a cycle (a retried write) chain like consecutive cycles.
         previous[o.camera_id] = _Prev(
-            values["status"], values["status_since"], values["consecutive_failures"]
+            values["status"], values["status_since"], values["consecutive_failures"], values["reason"]
         )
     conn.execute(
         insert(CameraCheck),
@@ -258,17 +310,17 @@ def record_cycle(conn: Connection, outcomes: Sequence[CheckOutcome], interval_s:
             {
                 "camera_id": o.camera_id,
                 "at": o.at,
-                "status": o.status,
+                "status": status,
                 "reason": o.reason,
                 "duration_ms": max(0, int(o.duration_ms)),
                 "brightness": o.brightness,
                 "sharpness": o.sharpness,
                 "difference": o.difference,
             }
-            for o in outcomes
+            for o, status in zip(outcomes, statuses, strict=True)
         ],
     )
-    _add_uptime(conn, outcomes)
+    _add_uptime(conn, [(o.camera_id, o.at, status) for o, status in zip(outcomes, statuses, strict=True)])
     return {"snapshots": snapshots, "checks": len(outcomes)}
 
 
@@ -276,16 +328,17 @@ class _Prev(NamedTuple):
     status: str
     status_since: datetime
     consecutive_failures: int
+    reason: str | None
 
 
-def _add_uptime(conn: Connection, outcomes: Iterable[CheckOutcome]) -> None:
+def _add_uptime(conn: Connection, checks: Iterable[tuple[int, datetime, str]]) -> None:
     # One row per (camera, day) per statement: PostgreSQL refuses to update a row twice in one
     # ON CONFLICT statement.
     totals: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
-    for o in outcomes:
-        cell = totals[(o.camera_id, wib_day(o.at))]
+    for camera_id, at, status in checks:
+        cell = totals[(camera_id, wib_day(at))]
         cell[0] += 1
-        cell[1] += o.status == "online"
+        cell[1] += status == "online"
     u = CameraUptime.__table__
     stmt = dialect_insert(conn, u)
     stmt = stmt.on_conflict_do_update(
@@ -305,7 +358,7 @@ def mark_stale(conn: Connection, now: datetime, interval_s: float) -> int:
             s.c.last_success_at < now - timedelta(seconds=2 * interval_s),
             s.c.status.notin_(("offline", "stale")),
         )
-        .values(status="stale", status_since=now, reason="no new frame for two intervals")
+        .values(status="stale", status_since=now, reason=NO_NEW_FRAME)
     ).rowcount
 
 

@@ -50,6 +50,9 @@ class CameraState(Base):
     difference: Mapped[float | None] = mapped_column(Float)
     identical_count: Mapped[int] = mapped_column(Integer, default=0)  # consecutive identical frames
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # small grey thumbnail for the diff
+    # The last frame's HTTP validator ("ETag: ..." or "Last-Modified: ..."), sent back as
+    # If-None-Match / If-Modified-Since so a camera with no new frame can say 304 (migration 0009).
+    http_validator: Mapped[str | None] = mapped_column(String(300))
 
 
 class Snapshot(Base):

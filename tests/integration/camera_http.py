@@ -3,6 +3,12 @@
 `/cam/<code>.jpg` answers a fresh JPEG (a moving bar, so consecutive frames differ);
 `/status/<n>` answers HTTP n; `/hang` accepts and never answers; `/file/<name>` serves
 `server.files[name]`. Each server binds port 0 and runs in a daemon thread.
+
+`/still/<code>.jpg` is an NVR that only changes its picture when the test says so: frame number
+`server.versions[code]` (0 by default) with an ETag naming it, 304 Not Modified to a matching
+If-None-Match; `/dated/<code>.jpg` the same with a Last-Modified date and If-Modified-Since.
+A code in `server.no_validators` gets its picture without ETag or Last-Modified.
+`server.headers` holds every request's path and headers (lower-case names).
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import itertools
 import socket
 import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import cv2
@@ -28,10 +36,21 @@ def jpeg_frame(n: int, width: int = 640, height: int = 360) -> bytes:
     return buf.tobytes()
 
 
+EPOCH = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
+
+
+def modified_at(version: int) -> datetime:
+    """The Last-Modified of picture `version` of a /dated/ camera: an hour per version."""
+    return EPOCH + timedelta(hours=version)
+
+
 class CameraServer:
     def __init__(self) -> None:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.requests: list[str] = []
+        self.headers: list[dict[str, str]] = []
+        self.versions: dict[str, int] = {}
+        self.no_validators: set[str] = set()
         self._counter = itertools.count()
         self._release = threading.Event()
         server = self
@@ -42,8 +61,11 @@ class CameraServer:
 
             def do_GET(self):
                 server.requests.append(self.path)
+                server.headers.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
                 path = self.path.split("?")[0]
-                if path.startswith("/cam/") and path.endswith(".jpg"):
+                if path.startswith(("/still/", "/dated/")) and path.endswith(".jpg"):
+                    self._conditional(path.split("/")[1], path.split("/")[2][:-4])
+                elif path.startswith("/cam/") and path.endswith(".jpg"):
                     self._send(200, "image/jpeg", jpeg_frame(next(server._counter)))
                 elif path.startswith("/status/"):
                     self._send(int(path.rsplit("/", 1)[1]), "text/plain", b"no")
@@ -55,10 +77,30 @@ class CameraServer:
                 else:
                     self._send(404, "text/plain", b"not found")
 
-            def _send(self, code, ctype, body):
+            def _conditional(self, style, code):
+                version = server.versions.get(code, 0)
+                etag, date = f'"{code}-v{version}"', modified_at(version)
+                if code not in server.no_validators:
+                    if style == "still" and self.headers.get("If-None-Match") == etag:
+                        return self._send(304, None, b"", ETag=etag)
+                    since = self.headers.get("If-Modified-Since")
+                    if style == "dated" and since and parsedate_to_datetime(since) >= date:
+                        return self._send(304, None, b"")
+                validators = {}
+                if code not in server.no_validators:
+                    validators = (
+                        {"ETag": etag} if style == "still" else {"Last-Modified": format_datetime(date, True)}
+                    )
+                self._send(200, "image/jpeg", jpeg_frame(version), **validators)
+
+            def _send(self, code, ctype, body, **headers):
                 self.send_response(code)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
+                if ctype:
+                    self.send_header("Content-Type", ctype)
+                if code != 304:
+                    self.send_header("Content-Length", str(len(body)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(body)
 

@@ -99,6 +99,22 @@ def test_a_new_url_ends_the_backoff_of_a_failing_camera(engine, ids):
     assert ids["hls-1"] in _due(engine, later)
 
 
+def test_a_new_url_forgets_the_old_urls_validator(engine, ids):
+    jpg = ids["jpg-1"]
+    frame = cam.CheckOutcome(jpg, NOW, "online", None, 5, validator='ETag: "v1"')
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [frame], INTERVAL)
+
+    def validator():
+        with engine.connect() as conn:
+            return {d.camera_id: d.validator for d in cam.due_targets(conn, NOW)}.get(jpg)
+
+    ca.update_camera(engine, jpg, enabled=True, name="Masjid Agung SMB")
+    assert validator() == 'ETag: "v1"'
+    ca.update_camera(engine, jpg, url="http://10.0.0.8/snap.jpg")
+    assert validator() is None  # the new URL is asked plainly: its 304 could not mean our frame
+
+
 @pytest.mark.parametrize(
     ("code", "fields", "field", "error"),
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from data_sources.boundaries import make_locator
 from data_sources.camera_registry import parse_yaml
@@ -41,7 +41,7 @@ def _frame(tmp_path, code, at, payload=b"jpeg"):
     }
 
 
-def _ok(camera_id, at, frame, status="online", identical=0):
+def _ok(camera_id, at, frame, status="online", identical=0, validator=None):
     return cam.CheckOutcome(
         camera_id,
         at,
@@ -54,6 +54,7 @@ def _ok(camera_id, at, frame, status="online", identical=0):
         b"sig-" + at.isoformat().encode(),
         identical,
         frame,
+        validator,
     )
 
 
@@ -155,6 +156,113 @@ def test_stale_marks_cameras_without_a_frame_for_two_intervals(engine, tmp_path)
         assert cam.mark_stale(conn, T0 + timedelta(seconds=3 * INTERVAL), INTERVAL) == 0
     assert [_state(engine, i).status for i in (a, b, c)] == ["stale", "offline", "stale"]
     assert _state(engine, a).last_snapshot_id is not None
+
+
+def test_no_new_frame_keeps_status_and_last_frame_until_two_intervals_make_it_stale(engine, tmp_path):
+    a, b = _register(engine)
+    tag = 'ETag: "v0"'
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [_ok(a, T0, _frame(tmp_path, "c0", T0), validator=tag)], INTERVAL)
+    first = _state(engine, a)
+    assert first.http_validator == tag
+    with engine.connect() as conn:
+        due = {d.camera_id: d for d in cam.due_targets(conn, T0 + timedelta(seconds=INTERVAL))}
+    assert due[a].validator == tag and due[b].validator is None
+
+    # One interval later the camera answers 304: a check, no snapshot, last_success_at stays.
+    t1 = T0 + timedelta(seconds=INTERVAL)
+    with engine.begin() as conn:
+        written = cam.record_cycle(conn, [cam.no_new_frame(a, t1, 40, tag)], INTERVAL)
+        assert cam.mark_stale(conn, t1 + timedelta(seconds=1), INTERVAL) == 0
+    assert written == {"snapshots": 0, "checks": 1}
+    state = _state(engine, a)
+    assert (state.status, state.reason, state.status_since) == ("online", None, T0)
+    assert (state.last_success_at, state.last_attempt_at) == (T0, t1)
+    assert (state.last_snapshot_id, state.signature, state.brightness) == (
+        first.last_snapshot_id,
+        first.signature,
+        100.0,
+    )
+    assert (state.consecutive_failures, state.next_attempt_at, state.http_validator) == (0, None, tag)
+
+    # Two intervals after the last frame: stale, with its last good frame kept; more 304s keep it so.
+    t2 = T0 + timedelta(seconds=2 * INTERVAL)
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [cam.no_new_frame(a, t2, 40, tag)], INTERVAL)
+        assert cam.mark_stale(conn, t2 + timedelta(seconds=1), INTERVAL) == 1
+        t3 = T0 + timedelta(seconds=3 * INTERVAL)
+        cam.record_cycle(conn, [cam.no_new_frame(a, t3, 40, 'ETag: "v0b"')], INTERVAL)
+        assert cam.mark_stale(conn, t3 + timedelta(seconds=1), INTERVAL) == 0
+    state = _state(engine, a)
+    assert (state.status, state.reason, state.status_since) == (
+        "stale",
+        "no_new_frame",
+        t2 + timedelta(seconds=1),
+    )
+    assert state.last_success_at == T0 and state.last_snapshot_id == first.last_snapshot_id
+    assert state.http_validator == 'ETag: "v0b"'  # a 304 may carry a fresher validator
+    with engine.connect() as conn:
+        checks = conn.execute(
+            select(CameraCheck.at, CameraCheck.status, CameraCheck.reason)
+            .where(CameraCheck.camera_id == a)
+            .order_by(CameraCheck.at)
+        ).all()
+        snapshots = conn.execute(select(func.count()).select_from(Snapshot)).scalar_one()
+        uptime = conn.execute(select(CameraUptime.checks, CameraUptime.online)).all()
+    assert [tuple(c) for c in checks] == [
+        (T0, "online", None),
+        (t1, "online", "no_new_frame"),
+        (t2, "online", "no_new_frame"),
+        (t3, "stale", "no_new_frame"),
+    ]
+    assert snapshots == 1 and sum(u.checks for u in uptime) == 4
+
+    # A new frame brings it back; one without a validator forgets the old one (plain GETs again).
+    t4 = T0 + timedelta(seconds=4 * INTERVAL)
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [_ok(a, t4, _frame(tmp_path, "c0", t4))], INTERVAL)
+    state = _state(engine, a)
+    assert (state.status, state.last_success_at, state.http_validator) == ("online", t4, None)
+    assert state.last_snapshot_id != first.last_snapshot_id
+
+
+def test_a_failure_keeps_the_validator_and_a_304_after_it_is_stale_at_once(engine, tmp_path):
+    (a,) = _register(engine, 1)
+    tag = "Last-Modified: Sat, 28 Nov 2026 00:00:00 GMT"
+    t1, t2 = T0 + timedelta(seconds=INTERVAL), T0 + timedelta(seconds=2 * INTERVAL)
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [_ok(a, T0, _frame(tmp_path, "c0", T0), validator=tag)], INTERVAL)
+        cam.record_cycle(conn, [_fail(a, t1)], INTERVAL)
+    assert (_state(engine, a).status, _state(engine, a).http_validator) == ("offline", tag)
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [cam.no_new_frame(a, t2, 30, None)], INTERVAL)
+    state = _state(engine, a)
+    # It answers, so it is not offline; what it has is the frame from before the outage.
+    assert (state.status, state.reason, state.status_since) == ("stale", "no_new_frame", t2)
+    assert (state.consecutive_failures, state.next_attempt_at) == (0, None)
+    assert (state.last_success_at, state.http_validator) == (T0, tag)
+
+
+def test_a_new_url_forgets_the_validator(engine, tmp_path):
+    (a,) = _register(engine, 1)
+    with engine.begin() as conn:
+        cam.record_cycle(conn, [_ok(a, T0, _frame(tmp_path, "c0", T0), validator='ETag: "x"')], INTERVAL)
+    same = parse_yaml(
+        "- {code: c0, name: Kamera baru, lat: -2.97, lon: 104.75, url: 'http://127.0.0.1:9/c0.jpg'}\n",
+        "t.yaml",
+        make_locator(None),
+    )
+    with engine.begin() as conn:
+        assert cam.upsert_cameras(conn, same.specs, "t.yaml").updated == 1
+    assert _state(engine, a).http_validator == 'ETag: "x"'  # a new name is the same camera
+    moved = parse_yaml(
+        "- {code: c0, name: Kamera baru, lat: -2.97, lon: 104.75, url: 'http://127.0.0.1:9/lain.jpg'}\n",
+        "t.yaml",
+        make_locator(None),
+    )
+    with engine.begin() as conn:
+        assert cam.upsert_cameras(conn, moved.specs, "t.yaml").updated == 1
+    assert _state(engine, a).http_validator is None
 
 
 def test_disabled_cameras_are_not_due(engine):

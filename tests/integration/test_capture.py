@@ -194,3 +194,84 @@ def test_capture_many_with_rtsp_and_hls_beside_http(camsim_url, rtsp_url, hls_st
 
 def test_capture_many_of_nothing_is_nothing():
     assert capture_many([], TIMEOUT_S, workers=4) == []
+
+
+# -- conditional GET: a snapshot camera with no new frame answers 304 ------------------------------
+
+
+@pytest.fixture
+def nvr():
+    from tests.integration.camera_http import CameraServer
+
+    server = CameraServer()
+    yield server
+    server.close()
+
+
+def test_a_snapshot_with_an_etag_yields_its_validator_and_a_304_yields_no_new_frame(nvr):
+    url = f"{nvr.base_url}/still/nvr.jpg"
+    first = capture_one(target("jpeg", url), TIMEOUT_S)
+    assert first.ok and not first.not_modified and first.jpeg[:2] == b"\xff\xd8"
+    assert first.validator == 'ETag: "nvr-v0"'
+    assert "if-none-match" not in nvr.headers[-1]  # nothing known yet: a plain GET
+
+    again = capture_one(target("jpeg", url, validator=first.validator), TIMEOUT_S)
+    assert nvr.headers[-1]["if-none-match"] == '"nvr-v0"'
+    assert (again.ok, again.not_modified, again.reason) == (True, True, None)
+    assert again.jpeg is None and again.thumb_jpeg is None and again.signature is None
+    assert again.brightness is None and again.validator == first.validator
+    assert again.started_at.utcoffset().total_seconds() == 0
+
+    nvr.versions["nvr"] = 1  # the recorder moves on: the old tag no longer matches
+    moved = capture_one(target("jpeg", url, validator=first.validator), TIMEOUT_S)
+    assert moved.ok and not moved.not_modified and moved.jpeg is not None
+    assert moved.validator == 'ETag: "nvr-v1"'
+
+
+def test_a_last_modified_date_is_sent_back_as_if_modified_since(nvr):
+    url = f"{nvr.base_url}/dated/nvr.jpg"
+    first = capture_one(target("jpeg", url), TIMEOUT_S)
+    assert first.ok and first.validator == "Last-Modified: Sat, 28 Nov 2026 00:00:00 GMT"
+    again = capture_one(target("jpeg", url, validator=first.validator), TIMEOUT_S)
+    assert nvr.headers[-1]["if-modified-since"] == "Sat, 28 Nov 2026 00:00:00 GMT"
+    assert "if-none-match" not in nvr.headers[-1]
+    assert again.not_modified and again.jpeg is None
+
+
+def test_a_camera_that_stops_sending_validators_gets_plain_gets(nvr):
+    url = f"{nvr.base_url}/still/nvr.jpg"
+    first = capture_one(target("jpeg", url), TIMEOUT_S)
+    nvr.no_validators.add("nvr")
+    answer = capture_one(target("jpeg", url, validator=first.validator), TIMEOUT_S)
+    assert answer.ok and not answer.not_modified and answer.validator is None
+    plain = capture_one(target("jpeg", url, validator=answer.validator), TIMEOUT_S)
+    assert plain.ok and "if-none-match" not in nvr.headers[-1]
+
+
+def test_a_304_that_nobody_asked_for_is_an_http_error(nvr):
+    result = capture_one(target("jpeg", f"{nvr.base_url}/status/304"), TIMEOUT_S)
+    assert (result.ok, result.not_modified, result.reason) == (False, False, "http_error")
+    assert "304" in result.detail
+
+
+def test_an_mjpeg_stream_has_no_validator(camsim_url):
+    result = capture_one(target("mjpeg", f"{camsim_url}/cam/good-mjpeg/stream.mjpg"), TIMEOUT_S)
+    assert result.ok and result.validator is None
+
+
+def test_the_no_new_frame_outcome_crosses_the_process_pool(nvr):
+    url = f"{nvr.base_url}/still/nvr.jpg"
+    first = capture_one(target("jpeg", url), TIMEOUT_S)
+    targets = [
+        CaptureTarget(1, "asked", "jpeg", url, validator=first.validator),
+        CaptureTarget(2, "plain", "jpeg", url),
+    ]
+    asked, plain = capture_many(targets, TIMEOUT_S, workers=2)
+    assert (asked.code, asked.ok, asked.not_modified, asked.validator) == (
+        "asked",
+        True,
+        True,
+        first.validator,
+    )
+    assert (plain.code, plain.not_modified, plain.validator) == ("plain", False, first.validator)
+    assert plain.jpeg is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from config import load
 from data_sources.boundaries import make_locator
+from data_sources.capture import capture_many
 from jobs.import_cameras import import_cameras
 from jobs.refresh_snapshots import refresh_snapshots
 from store.models import Camera, JobRun
@@ -161,3 +163,65 @@ def test_retention_runs_in_the_cycle(engine, server, settings, tmp_path):
     with engine.connect() as conn:
         (kept,) = conn.execute(select(Snapshot)).all()
     assert kept.id == _states(engine, ids)["good"].last_snapshot_id
+
+
+def test_a_camera_with_no_new_frame_is_asked_conditionally_and_turns_stale(
+    engine, server, settings, tmp_path
+):
+    base = server.base_url
+    ids = _register(
+        engine,
+        tmp_path,
+        {"nvr": ("jpeg", f"{base}/still/nvr.jpg"), "live": ("jpeg", f"{base}/cam/live.jpg")},
+    )
+    start = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+    def cycle(seconds: float) -> dict:
+        # The real capture pool; each result's clock moved to the cycle's, so time is the test's.
+        moment = start + timedelta(seconds=seconds)
+
+        def capture(targets, timeout_s, workers):
+            return [replace(r, started_at=moment) for r in capture_many(targets, timeout_s, workers)]
+
+        return refresh_snapshots(engine, settings, now=lambda: moment, capture=capture)
+
+    def nvr_requests() -> list[dict[str, str]]:
+        return [h for h in server.headers if h["path"] == "/still/nvr.jpg"]
+
+    def snapshots() -> int:
+        with engine.connect() as conn:
+            return len(conn.execute(select(Snapshot.id).where(Snapshot.camera_id == ids["nvr"])).all())
+
+    first = cycle(0)
+    assert (first["status"], first["inserted"], first["detail"]["no_new_frame"]) == ("ok", 2, 0)
+    state = _states(engine, ids)["nvr"]
+    assert (state.status, state.http_validator) == ("online", 'ETag: "nvr-v0"')
+    assert _states(engine, ids)["live"].http_validator is None  # no ETag sent: plain GETs stay
+    good_frame, good_at = state.last_snapshot_id, state.last_success_at
+
+    # One interval later: asked with its ETag, it answers 304. No snapshot, no failure, no stale yet.
+    second = cycle(60)
+    assert nvr_requests()[-1]["if-none-match"] == '"nvr-v0"'
+    assert "if-none-match" not in [h for h in server.headers if h["path"] == "/cam/live.jpg"][-1]
+    assert (second["fetched"], second["inserted"], second["rejected"]) == (2, 1, 0)
+    assert second["detail"]["no_new_frame"] == 1 and second["detail"]["stale"] == 0
+    state = _states(engine, ids)["nvr"]
+    assert (state.status, state.last_success_at, state.last_snapshot_id) == ("online", good_at, good_frame)
+    assert state.consecutive_failures == 0 and state.next_attempt_at is None and snapshots() == 1
+
+    # Two intervals (and a little) after its last frame: stale, its last good frame kept.
+    third = cycle(125)
+    assert third["detail"]["no_new_frame"] == 1 and third["detail"]["stale"] == 1
+    states = _states(engine, ids)
+    assert (states["nvr"].status, states["nvr"].reason) == ("stale", "no_new_frame")
+    assert (states["nvr"].last_success_at, states["nvr"].last_snapshot_id) == (good_at, good_frame)
+    assert states["live"].status == "online" and snapshots() == 1
+
+    # The recorder moves on: a new frame, a new ETag, online again.
+    server.versions["nvr"] = 1
+    fourth = cycle(185)
+    assert fourth["detail"]["no_new_frame"] == 0
+    state = _states(engine, ids)["nvr"]
+    assert (state.status, state.http_validator) == ("online", 'ETag: "nvr-v1"')
+    assert state.last_success_at == start + timedelta(seconds=185) and good_at == start
+    assert state.last_snapshot_id != good_frame and snapshots() == 2

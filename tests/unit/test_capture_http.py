@@ -8,7 +8,14 @@ import pytest
 import requests
 import urllib3.exceptions
 
-from data_sources.capture_http import _boundary, failure_from_exception, first_part
+from data_sources.capture_http import (
+    VALIDATOR_MAX,
+    _boundary,
+    conditional_headers,
+    failure_from_exception,
+    first_part,
+    validator_of,
+)
 
 JPEG = b"\xff\xd8\xff\xe0" + b"body-with-\xff\xd9-inside?" * 3 + b"\xff\xd9"
 
@@ -65,3 +72,27 @@ def test_failures_get_their_reason(exc, answered, reason):
     failure = failure_from_exception(exc, 2.0, answered=answered)
     assert failure.reason == reason
     assert failure.detail
+
+
+def test_the_etag_is_the_validator_else_last_modified():
+    date = "Sat, 28 Nov 2026 00:00:00 GMT"
+    assert validator_of({"ETag": '"abc"', "Last-Modified": date}) == 'ETag: "abc"'
+    assert validator_of({"ETag": 'W/"abc"'}) == 'ETag: W/"abc"'
+    assert validator_of({"Last-Modified": date}) == f"Last-Modified: {date}"
+    assert validator_of({"Content-Type": "image/jpeg"}) is None
+    assert validator_of({"ETag": "  "}) is None
+
+
+def test_a_validator_that_cannot_be_sent_back_is_not_kept():
+    assert validator_of({"ETag": '"' + "x" * VALIDATOR_MAX + '"'}) is None
+    assert validator_of({"ETag": '"caf\u00e9"'}) is None
+    assert validator_of({"ETag": '"a\x07b"'}) is None
+
+
+def test_each_validator_is_sent_back_as_its_own_condition():
+    assert conditional_headers('ETag: "abc"') == {"If-None-Match": '"abc"'}
+    assert conditional_headers('ETag: W/"abc"') == {"If-None-Match": 'W/"abc"'}
+    date = "Sat, 28 Nov 2026 00:00:00 GMT"
+    assert conditional_headers(f"Last-Modified: {date}") == {"If-Modified-Since": date}
+    for nothing in (None, "", "ETag:", "Expires: tomorrow", '"abc"'):
+        assert conditional_headers(nothing) == {}, nothing
