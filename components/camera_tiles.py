@@ -49,14 +49,17 @@ def age_text(moment: datetime | None, now: datetime, lang: str) -> str:
 
 def status_text(status: str, reason: str | None, lang: str) -> str:
     text = t(f"cam.status.{status}", lang)
-    if reason and status == "offline":
+    if status == "stale":
+        # Whatever was stored (a 304, or an old frame the reader noticed): stale means no new frame.
+        reason = "no_new_frame"
+    if reason and status in ("offline", "stale"):
         label = t(f"cam.reason.{reason}", lang)
         text += f" ({reason if label.startswith('cam.reason.') else label})"
     return text
 
 
 def status_badge(status: str, reason: str | None, lang: str) -> html.Span:
-    """A coloured pill with the status (and the failure reason when offline)."""
+    """A coloured pill with the status (and the reason when offline or stale)."""
     return html.Span(
         status_text(status, reason, lang),
         className=f"badge rounded-pill cam-badge cam-badge-{status}",

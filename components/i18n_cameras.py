@@ -21,6 +21,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cam.reason.not_found": ("tidak ditemukan", "not found"),
     "cam.reason.invalid_url": ("URL tidak sah", "invalid URL"),
     "cam.reason.error": ("galat", "error"),
+    "cam.reason.no_new_frame": ("tidak ada gambar baru", "no new frame"),
     "cam.no_frame": ("Belum ada gambar", "No frame yet"),
     "cam.frame_at": ("Gambar {ago}", "Frame {ago}"),
     "cam.open_tile": ("Buka di halaman Kamera", "Open on the Cameras page"),

@@ -101,7 +101,9 @@ DEMO_CAMERAS: tuple[CameraRef, ...] = (
 # How the camera simulator (demo/camsim.py) makes each demo camera behave; every code not listed
 # is "normal". A few faulty ones, fixed, so that every health state shows in the demo: dead (HTTP
 # 503), closed (connection closed without an answer), hang (accepts, never answers), stall (the
-# stream stops mid-frame), frozen (the same frame forever), dark (a black picture).
+# stream stops mid-frame), frozen (the same frame forever), dark (a black picture), stale (an NVR
+# stuck on its last snapshot, answering 304 Not Modified: a JPEG camera, since only a snapshot
+# URL is asked conditionally).
 BEHAVIOUR: dict[str, str] = {
     "sp-km12": "dead",
     "st-kertapati": "closed",
@@ -109,6 +111,7 @@ BEHAVIOUR: dict[str, str] = {
     "sp-sekojo": "stall",
     "sp-plaju": "frozen",
     "pintu-air-sekanak": "dark",
+    "rumah-pompa-bendung": "stale",
 }
 
 

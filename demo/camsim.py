@@ -10,13 +10,16 @@ Serves on 127.0.0.1 for every camera code:
 Each camera behaves as BEHAVIOURS says, from demo/cameras.py BEHAVIOUR (or a `behaviour` key in
 the --cameras file, for benchmarks): normal, dead (HTTP 503), closed (connection closed without an
 answer), hang (accepts, never answers), stall (headers and half a frame, then nothing), frozen
-(the same frame forever), dark (a black picture). Unknown codes get 404.
+(the same frame forever), dark (a black picture), stale (an NVR stuck on its last snapshot: the
+same frame, whose snapshot.jpg carries an ETag and answers 304 Not Modified to a matching
+If-None-Match, so a capture learns that nothing new came). Unknown codes get 404.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import logging
 import re
 import select
@@ -39,7 +42,8 @@ from demo.camsim_scene import render, scene_for
 
 log = logging.getLogger("demo.camsim")
 
-BEHAVIOURS = ("normal", "dead", "closed", "hang", "stall", "frozen", "dark")
+BEHAVIOURS = ("normal", "dead", "closed", "hang", "stall", "frozen", "dark", "stale")
+STILL = ("frozen", "stale")  # behaviours whose picture stopped when the simulator started
 KINDS = ("mjpeg", "jpeg", "hls", "rtsp")
 BOUNDARY = "lawangjabo-frame"
 _PATH = re.compile(
@@ -113,7 +117,7 @@ class CameraSim:
     # -- frames --------------------------------------------------------------------------------
     def frame(self, code: str, t: float, width: int | None = None, height: int | None = None):
         cam = self.cameras[code]
-        if cam.behaviour == "frozen":
+        if cam.behaviour in STILL:
             t = self.started  # the picture stopped when the camera did
         return render(
             self._scenes[code], t, width or self.width, height or self.height, dark=cam.behaviour == "dark"
@@ -123,7 +127,7 @@ class CameraSim:
         """The camera's current frame as JPEG, shared by every client within one frame period."""
         t = time.time() if t is None else t
         cam = self.cameras[code]
-        tick = 0 if cam.behaviour == "frozen" else int(t * self.fps)
+        tick = 0 if cam.behaviour in STILL else int(t * self.fps)
         key = (code, tick, 0)
         data = self._cache.get(key)
         if data is None:
@@ -139,9 +143,7 @@ class CameraSim:
         """Start an encoder for every camera of kind hls that streams; returns how many started."""
         ffmpeg = ffmpeg_path()
         wanted = [
-            c
-            for c in self.cameras.values()
-            if c.kind == "hls" and c.behaviour in ("normal", "frozen", "dark")
+            c for c in self.cameras.values() if c.kind == "hls" and c.behaviour in ("normal", "dark", *STILL)
         ]
         if not ffmpeg or not wanted:
             if wanted:
@@ -173,6 +175,19 @@ class CameraSim:
         if self._hls_dir is not None:
             self._hls_dir.cleanup()
             self._hls_dir = None
+
+
+def etag_of(data: bytes) -> str:
+    """A strong ETag for a JPEG: its content hash, so the same picture keeps the same tag."""
+    return '"' + hashlib.sha1(data).hexdigest()[:20] + '"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """True when an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2) or is *."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
 def _peer_gone(sock: socket.socket) -> bool:
@@ -234,6 +249,8 @@ class Handler(BaseHTTPRequestHandler):
             self._hold()
         elif file == "stream.mjpg":
             self._mjpeg(cam.code, stall=behaviour == "stall")
+        elif file == "snapshot.jpg" and behaviour == "stale":
+            self._stuck_snapshot(cam.code)
         elif file == "snapshot.jpg":
             self._snapshot(cam.code, stall=behaviour == "stall")
         else:
@@ -251,6 +268,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data[: len(data) // 2])
         self.wfile.flush()
         self._hold()
+
+    def _stuck_snapshot(self, code: str) -> None:
+        # An NVR whose recorder stopped: it still answers, always with the last picture it has,
+        # and says so when asked conditionally (the ETag is that picture's hash).
+        data = self.sim.jpeg(code)
+        etag = etag_of(data)
+        if etag_matches(self.headers.get("If-None-Match"), etag):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            return
+        self._send(200, data, "image/jpeg", ETag=etag)
 
     def _mjpeg(self, code: str, *, stall: bool) -> None:
         self.close_connection = True

@@ -259,6 +259,24 @@ def test_an_mjpeg_stream_has_no_validator(camsim_url):
     assert result.ok and result.validator is None
 
 
+def test_the_simulators_stale_camera_answers_304_after_its_first_frame():
+    import requests
+
+    from demo.camsim import CameraSim, SimCamera, running
+
+    with running(CameraSim([SimCamera("s", "S", "jpeg", "stale")]), hls=False) as base:
+        url = f"{base}/cam/s/snapshot.jpg"
+        first = capture_one(target("jpeg", url), TIMEOUT_S)
+        assert first.ok and first.jpeg[:2] == b"\xff\xd8" and first.validator.startswith('ETag: "')
+        again = capture_one(target("jpeg", url, validator=first.validator), TIMEOUT_S)
+        assert again.not_modified and again.validator == first.validator
+        etag = first.validator.removeprefix("ETag: ")
+        with requests.Session() as http:
+            http.trust_env = False
+            assert http.get(url, headers={"If-None-Match": etag}, timeout=TIMEOUT_S).status_code == 304
+            assert http.get(url, headers={"If-None-Match": '"other"'}, timeout=TIMEOUT_S).status_code == 200
+
+
 def test_the_no_new_frame_outcome_crosses_the_process_pool(nvr):
     url = f"{nvr.base_url}/still/nvr.jpg"
     first = capture_one(target("jpeg", url), TIMEOUT_S)

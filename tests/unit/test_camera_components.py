@@ -28,6 +28,13 @@ def test_status_text_names_the_reason_of_an_offline_camera():
     assert status_text("online", None, "en") == "Online"
 
 
+def test_status_text_says_a_stale_camera_has_no_new_frame():
+    # Stored by mark_stale, or noticed by the reader from an old frame (any stored reason).
+    assert status_text("stale", "no_new_frame", "id") == "Basi (tidak ada gambar baru)"
+    assert status_text("stale", None, "en") == "Stale (no new frame)"
+    assert status_text("stale", "frozen", "en") == "Stale (no new frame)"
+
+
 def test_dead_tiles_are_dimmed_live_ones_not():
     assert "cam-tile-dim" in tile_class("offline") and "cam-tile-dim" in tile_class("stale")
     assert "cam-tile-dim" not in tile_class("online") and "cam-tile-dim" not in tile_class("frozen")

@@ -5,7 +5,15 @@ from __future__ import annotations
 from data_sources import image
 from data_sources.camera_health import DARK_BRIGHTNESS, FROZEN_EPSILON
 from demo.cameras import BEHAVIOUR, CCTV_2017, DEMO_CAMERAS
-from demo.camsim import BEHAVIOURS, CameraSim, SimCamera, default_cameras, load_cameras
+from demo.camsim import (
+    BEHAVIOURS,
+    CameraSim,
+    SimCamera,
+    default_cameras,
+    etag_matches,
+    etag_of,
+    load_cameras,
+)
 from demo.camsim_scene import render, scene_for
 
 T0 = 1_780_000_000.0
@@ -29,6 +37,25 @@ def test_frozen_camera_serves_the_same_bytes_forever():
     sim = CameraSim([SimCamera("f", "F", "mjpeg", "frozen"), SimCamera("n", "N")])
     assert sim.jpeg("f", T0) == sim.jpeg("f", T0 + 3600)
     assert sim.jpeg("n", T0) != sim.jpeg("n", T0 + 60)
+
+
+def test_stale_camera_serves_one_picture_under_one_etag():
+    sim = CameraSim([SimCamera("s", "S", "jpeg", "stale")])
+    assert sim.jpeg("s", T0) == sim.jpeg("s", T0 + 3600)
+    tag = etag_of(sim.jpeg("s", T0))
+    assert tag.startswith('"') and tag.endswith('"') and tag == etag_of(sim.jpeg("s", T0 + 60))
+
+
+def test_if_none_match_is_compared_weakly_and_star_matches_anything():
+    assert etag_matches('"a"', '"a"') and etag_matches('W/"a"', '"a"') and etag_matches('"b", "a"', '"a"')
+    assert etag_matches("*", '"a"')
+    assert not etag_matches('"b"', '"a"') and not etag_matches(None, '"a"') and not etag_matches("", '"a"')
+
+
+def test_the_demo_stale_camera_is_a_snapshot_camera():
+    # Only a snapshot URL is asked conditionally: an MJPEG or HLS camera could never answer 304.
+    stale = [c for c in default_cameras() if c.behaviour == "stale"]
+    assert [c.kind for c in stale] == ["jpeg"]
 
 
 def test_default_list_is_the_41_demo_cameras_with_every_behaviour():
