@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 _DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
 class ConfigError(ValueError):
@@ -34,7 +35,9 @@ class Settings:
     cuti_bersama: tuple[date, ...]
     secret_key: str = field(repr=False)
     seed_complaints: int
-    tile_url: str
+    tile_url: str  # the tile server behind our tile proxy (routes/tiles.py)
+    tile_cache_days: int  # a cached map tile is fetched again after this many days
+    tile_attribution: str  # HTML credit shown in the map corner (the tile data's licence)
     open_beyond_sla_warn: int
     elapor_url: str
     elapor_token: str = field(repr=False)
@@ -186,6 +189,16 @@ def _url(environ: dict[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
+def _tile_url(environ: dict[str, str]) -> str:
+    # Fetched by the server (routes/tiles.py), never by the browser: it must be a full http(s) URL.
+    raw = _env(environ, "TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"TILE_URL: expected an http:// or https:// URL template, got {raw!r}")
+    if "{z}" not in raw or "{x}" not in raw or ("{y}" not in raw and "{-y}" not in raw):
+        raise ConfigError(f"TILE_URL: the template needs {{z}}, {{x}} and {{y}}, got {raw!r}")
+    return raw
+
+
 def _redis_url(environ: dict[str, str]) -> str:
     # May carry a password (redis://:secret@host), hence REDIS_URL_FILE like the other secrets.
     raw = _file_secret(environ, "REDIS_URL", "")
@@ -233,7 +246,9 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         # without a configured one a random key is kept in DATA_DIR/secret_key (mode 0600).
         secret_key=_file_secret(environ, "SECRET_KEY", "") or _local_secret(data_dir),
         seed_complaints=_int(environ, "SEED_COMPLAINTS", 50_000, 0, 10_000_000),
-        tile_url=_env(environ, "TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        tile_url=_tile_url(environ),
+        tile_cache_days=_int(environ, "TILE_CACHE_DAYS", 30, 1, 3650),
+        tile_attribution=_env(environ, "TILE_ATTRIBUTION", OSM_ATTRIBUTION),
         open_beyond_sla_warn=_int(environ, "ATTENTION_MIN_OPEN_BEYOND_SLA", 10, 0, 1_000_000),
         elapor_url=_url(environ, "ELAPOR_URL", "http://127.0.0.1:8062"),
         elapor_token=_file_secret(environ, "ELAPOR_TOKEN", ""),

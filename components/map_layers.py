@@ -22,6 +22,10 @@ CITY_ZOOM = 12
 CAMERA_CLUSTER_ABOVE = 150  # a few dozen cameras read best unclustered
 POINT_CLUSTER_ABOVE = 200
 METRICS = ("complaints", "per_km2", "resolved_pct")
+# Our own tile proxy (routes/tiles.py), never the tile server itself: the browser then asks no
+# other host, and with no network it still gets a tile for every request (cached or blank).
+TILE_PATH = "/tiles/{z}/{x}/{y}.png"
+MAX_ZOOM = 19  # the deepest zoom routes/tiles.py serves
 
 
 def js(name: str) -> dict[str, str]:
@@ -194,14 +198,25 @@ def points_layer(layer_id: str, data: dict[str, Any], binned: bool) -> dl.GeoJSO
 
 
 def base_map(
-    map_id: str, tile_url: str, overlays: list[tuple[str, Any, bool]], lang: str, height: str = "68vh"
+    map_id: str,
+    overlays: list[tuple[str, Any, bool]],
+    lang: str,
+    *,
+    attribution: str,
+    height: str = "68vh",
 ) -> dl.Map:
-    """The map with the tile layer and a layer control over the given (name, layer, checked) overlays."""
+    """The map with the tile layer and a layer control over the given (name, layer, checked) overlays.
+
+    `attribution` (HTML, from TILE_ATTRIBUTION) credits the tile server's data in the map corner:
+    OpenStreetMap's licence requires it, and the proxy hides where the tiles come from.
+    """
     return dl.Map(
         dl.LayersControl(
             [
                 dl.BaseLayer(
-                    dl.TileLayer(url=tile_url, maxZoom=19), name=t("peta.layer.base", lang), checked=True
+                    dl.TileLayer(url=TILE_PATH, maxZoom=MAX_ZOOM, attribution=attribution),
+                    name=t("peta.layer.base", lang),
+                    checked=True,
                 )
             ]
             + [dl.Overlay(layer, name=name, checked=checked) for name, layer, checked in overlays],

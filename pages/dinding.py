@@ -90,7 +90,9 @@ def layout(detik: str | None = None, **_: str) -> html.Div:
     views = {
         "map": html.Div(
             [
-                ml.base_map(f"{P}-map", get_settings().tile_url, overlays, lang, height="76vh"),
+                ml.base_map(
+                    f"{P}-map", overlays, lang, attribution=get_settings().tile_attribution, height="76vh"
+                ),
                 html.Div(
                     [
                         legend(lang),

@@ -1,4 +1,4 @@
-"""Flask routes of the web process that are not Dash pages: snapshot images, downloads, open data.
+"""Flask routes of the web process that are not Dash pages: snapshot images, map tiles, downloads, open data.
 
 `register(server)` is called once by app.py. Each module here owns one blueprint; paths on disk
 are never built from request text (ids are looked up in the database, then joined to a
@@ -17,7 +17,8 @@ def register(server: Flask) -> None:
     from routes.open_data import bp as open_data
     from routes.reports import bp as reports
     from routes.snapshots import bp as snapshots
+    from routes.tiles import bp as tiles
 
-    blueprints: list = [snapshots, open_data, reports, open311]
+    blueprints: list = [snapshots, tiles, open_data, reports, open311]
     for bp in blueprints:
         server.register_blueprint(bp)

@@ -131,7 +131,9 @@ def layout(periode: str | None = None, ukuran: str | None = None, **_: str) -> h
                 [
                     dbc.Col(
                         html.Div(
-                            ml.base_map(f"{P}-map", get_settings().tile_url, overlays, lang),
+                            ml.base_map(
+                                f"{P}-map", overlays, lang, attribution=get_settings().tile_attribution
+                            ),
                             className="panel p-1",
                         ),
                         lg=9,

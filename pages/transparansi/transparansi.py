@@ -143,7 +143,12 @@ def _camera_section(cams: dict, lang: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(ml.base_map(f"{P}-map", settings.tile_url, overlays, lang, height="440px"), lg=7),
+                    dbc.Col(
+                        ml.base_map(
+                            f"{P}-map", overlays, lang, attribution=settings.tile_attribution, height="440px"
+                        ),
+                        lg=7,
+                    ),
                     dbc.Col(
                         html.Div(
                             cams["list"],
