@@ -4,13 +4,13 @@ The server runs in DEBUG (Dash dev tools on) so callback errors and invalid prop
 page, where the tests can see them; hot reload is off so no request polls in the background.
 DEBUG also starts Werkzeug's reloader: editing the app's modules during a run restarts the server
 and fails whichever test is talking to it at that moment.
-The browser sees only the app: map tiles get a blank image from a fake host, and any other
-request that leaves the machine is blocked and reported (the Command Center may run offline).
+The browser sees only the app: map tiles come from the app's tile proxy (routes/tiles.py), whose
+TILE_URL is a refused loopback port: every browser test sees the maps as a Command Center with
+no network does. Any request that leaves the machine is blocked and reported.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
 import os
@@ -46,12 +46,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-TILE_HOST = "tiles.lawangjabo.test"
 SERVER_START_TIMEOUT_S = 120
-# 1x1 transparent PNG, served for every map tile.
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
 
 
 def _free_port() -> int:
@@ -175,6 +170,10 @@ def serve_app(
     """
     port = _free_port()
     users = create_test_users(url)
+    # Bound but never listening: connections to it are refused, and no other program can take the
+    # port while the server runs. The tile proxy's upstream, i.e. the map with no network.
+    no_tile_server = socket.socket()
+    no_tile_server.bind(("127.0.0.1", 0))
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -183,7 +182,7 @@ def serve_app(
         "PORT": str(port),
         "DEBUG": "true",
         "DASH_HOT_RELOAD": "false",
-        "TILE_URL": f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
+        "TILE_URL": f"http://127.0.0.1:{no_tile_server.getsockname()[1]}/{{z}}/{{x}}/{{y}}.png",
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }
@@ -212,6 +211,7 @@ def serve_app(
     finally:
         USERS.pop(base, None)
         _stop(proc)
+        no_tile_server.close()
 
 
 @pytest.fixture(scope="session")
@@ -241,12 +241,8 @@ def _page(browser, live_app: str, role: str | None):
     errors: list[str] = []
 
     def outside(route) -> None:
-        host = urlsplit(route.request.url).hostname
-        if host == TILE_HOST:
-            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
-        else:
-            errors.append(f"request leaves the machine: {route.request.url}")
-            route.abort("blockedbyclient")
+        errors.append(f"request leaves the machine: {route.request.url}")
+        route.abort("blockedbyclient")
 
     context.route(lambda url: urlsplit(url).netloc != app_origin and url.startswith("http"), outside)
     pg = context.new_page()
