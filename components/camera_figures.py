@@ -6,9 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.camera_tiles import STATUS_COLORS
+from components.figures import TEMPLATE
 from components.i18n import WIB, plotly_separators, t
 
-_LAYOUT = {"margin": {"l": 40, "r": 10, "t": 10, "b": 30}, "height": 220, "template": "plotly_white"}
+_LAYOUT = {"margin": {"l": 40, "r": 10, "t": 10, "b": 30}, "height": 220, "template": TEMPLATE}
 
 
 def _empty(lang: str, key: str) -> go.Figure:

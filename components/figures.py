@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from components.i18n import plotly_separators, t
 
@@ -14,6 +15,35 @@ MUTED = "#9e9e9e"
 PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#cc0000", "#674ea7", "#45818e", "#bf9000", "#a64d79"]
 
 
+_GRID = "#EBF0F8"
+_AXIS = {
+    "gridcolor": _GRID,
+    "linecolor": _GRID,
+    "zerolinecolor": _GRID,
+    "zerolinewidth": 2,
+    "ticks": "",
+    "automargin": True,
+    "title": {"standoff": 15},
+}
+# The look of Plotly's "plotly_white" (its layout part; our traces set their own colours) as a
+# template of a few keys: plotly_white carries defaults for every trace type, and copying it into
+# each figure cost ~20 ms of CPU per figure, most of a Statistik callback's 8 figures. Registering
+# it is an in-memory dict assignment, no I/O.
+TEMPLATE = "lawangjabo"
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout={
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "font": {"color": "#2a3f5f"},
+        "colorway": PALETTE,
+        "hoverlabel": {"align": "left"},
+        "hovermode": "closest",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+    }
+)
+
+
 def graph_config(lang: str) -> dict:
     """dcc.Graph config: no Plotly logo; date axes in the page language (assets/plotly-locale-id.js)."""
     return {"displaylogo": False, "locale": "id" if lang == "id" else "en"}
@@ -21,7 +51,7 @@ def graph_config(lang: str) -> dict:
 
 def _base(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         separators=plotly_separators(lang),
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

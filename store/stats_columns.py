@@ -32,6 +32,7 @@ from store import data_version
 from store.models import Agency, Category, Kecamatan
 from store.vocab import CHANNELS, OUTCOMES, REPORT_TYPES, STATUSES
 
+_DAY_US = 86_400_000_000
 NULL_TIME = np.iinfo(np.int64).max  # a missing moment compares as "after every moment"
 CHUNK = 50_000  # rows per read: bounds the text held at once (~6 MB)
 
@@ -154,7 +155,7 @@ class Columns:
     token: str  # data_version.current() when read
     loaded: dict[str, int] = field(default_factory=dict)  # how the last refresh went (rows read)
     # Derived arrays built on first use (store.stats_fast); the columns themselves never change.
-    derived: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return int(self.arrays["id"].size)
@@ -169,6 +170,32 @@ class Columns:
         bounds = np.clip(np.array([first, last + 1], dtype=np.int64), -(2**31), 2**31 - 1).astype(day.dtype)
         lo, hi = np.searchsorted(day, bounds)
         return slice(int(lo), int(hi))
+
+    def closed_after(self, moment_us: int) -> np.ndarray:
+        """Positions of the rows not closed by `moment_us` (never closed included), ascending.
+
+        Complaints open at a moment are among these: a few percent of the rows for any recent
+        moment. Kept per day of the moment (a few days at once), built on first use.
+        """
+        return self._candidates(moment_us // _DAY_US)["positions"]
+
+    def closed_after_column(self, moment_us: int, name: str) -> np.ndarray:
+        """Column `name` at the positions of closed_after(moment_us), gathered once per day."""
+        found = self._candidates(moment_us // _DAY_US)
+        if name not in found:
+            found[name] = self.arrays[name][found["positions"]]
+        return found[name]
+
+    def _candidates(self, day: int) -> dict[str, np.ndarray]:
+        key = f"closed_after:{day}"
+        found = self.derived.get(key)
+        if found is None:
+            days = [k for k in self.derived if k.startswith("closed_after:")]
+            if len(days) >= 6:  # each holds a few MB: keep the newest few days asked for
+                self.derived.pop(days[0], None)
+            found = {"positions": np.flatnonzero(self.arrays["closed"] > day * _DAY_US)}
+            self.derived[key] = found
+        return found
 
     def id_order(self) -> np.ndarray:
         """Row positions in id order (to find rows by id), built once per copy."""

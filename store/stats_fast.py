@@ -49,29 +49,30 @@ def _indexes(codes: tuple[str, ...], vocab: tuple[str, ...]) -> list[int]:
 
 
 class Rows:
-    """The rows a filter selects: a slice of the columns (they are in day order) and a mask over it.
+    """The rows a filter selects: a part of the columns (a slice, or positions) and a mask over it.
 
-    Every figure then reads only the slice: a 90-day period of two years' data touches an eighth
-    of the rows.
+    Every figure then reads only that part: a 90-day period of two years' data touches an eighth
+    of the rows (they are kept in day order), the backlog only the complaints not yet closed.
     """
 
-    def __init__(self, cols: Columns, part: slice, m: np.ndarray | None) -> None:
-        self.cols, self.part = cols, part
-        n = part.stop - part.start
+    def __init__(
+        self, cols: Columns, part: slice | np.ndarray, m: np.ndarray | None, at: int | None = None
+    ) -> None:
+        # A slice of the columns, or the positions of cols.closed_after(at) (gathered once per
+        # copy of the columns and day: every figure of a page reads the same few).
+        self.cols, self.part, self.at = cols, part, at
+        n = part.stop - part.start if isinstance(part, slice) else part.size
         self.m = m if m is not None else np.ones(n, dtype=bool)
 
     def __getitem__(self, name: str) -> np.ndarray:
-        return self.cols[name][self.part]
+        if isinstance(self.part, slice):
+            return self.cols[name][self.part]  # a view: nothing to gather
+        return self.cols.closed_after_column(self.at, name)
 
 
-def select_rows(cols: Columns, f: Filter, up_to: datetime | None = None) -> Rows:
-    """The rows store.filters.condition(f) selects; with `up_to`, every day instead of f's period
-    up to that moment's day (condition(f, with_dates=False), for figures taken at a moment)."""
-    if up_to is None:
-        part = cols.days(_day(f.start), _day(f.end))
-    else:
-        part = cols.days(-(2**31), _day(wib_day(up_to)))
+def _narrow(cols: Columns, f: Filter, part: slice | np.ndarray, at: int | None = None) -> Rows:
     m = None
+    whole = Rows(cols, part, None, at)
     wanted = (
         ("kecamatan", _indexes(f.kecamatan, cols.kecamatan_codes), f.kecamatan),
         ("category", _ids(f.category, cols.category_ids), f.category),
@@ -82,9 +83,21 @@ def select_rows(cols: Columns, f: Filter, up_to: datetime | None = None) -> Rows
     )
     for name, values, asked in wanted:
         if asked:  # an asked-for code that matches nothing selects nothing, as IN () does
-            hit = np.isin(cols[name][part], values)
+            hit = np.isin(whole[name], values)
             m = hit if m is None else m & hit
-    return Rows(cols, part, m)
+    return Rows(cols, part, m, at)
+
+
+def select_rows(cols: Columns, f: Filter) -> Rows:
+    """The rows store.filters.condition(f) selects."""
+    return _narrow(cols, f, cols.days(_day(f.start), _day(f.end)))
+
+
+def open_candidates(cols: Columns, f: Filter, at: datetime) -> Rows:
+    """Rows matching condition(f, with_dates=False) that may be open at `at` (not closed by then);
+    _Moment.open() tells which are."""
+    moment = _us(at)
+    return _narrow(cols, f, cols.closed_after(moment), moment)
 
 
 class _Moment:
@@ -116,19 +129,57 @@ class _Moment:
         return (r["first_response"] > self.at) & (r["response_due"] < self.at)
 
 
+class Period:
+    """Per-row flags of a filter's period at a moment: selected, resolved by then, SLA evaluated,
+    SLA met; and the resolved rows' hours."""
+
+    def __init__(self, cols: Columns, f: Filter, at: datetime) -> None:
+        self.rows = rows = select_rows(cols, f)
+        mo = _Moment(rows, at)
+        self.m = rows.m
+        self.resolved = self.m & mo.resolved_by()
+        self.evaluated = self.m & mo.sla_evaluated()
+        self.met = self.evaluated & mo.sla_met()
+        self.hours = rows["hours"][self.resolved]
+
+
+class Backlog:
+    """The complaints matching a filter's non-date part that are open at a moment (positions into
+    Backlog.rows), and which of them are beyond their SLA."""
+
+    def __init__(self, cols: Columns, f: Filter, at: datetime) -> None:
+        self.rows = rows = open_candidates(cols, f, at)
+        mo = _Moment(rows, at)
+        self.at = mo.at
+        self.open = np.flatnonzero(rows.m & mo.open())
+        self.beyond = (rows["first_response"][self.open] > mo.at) & (rows["response_due"][self.open] < mo.at)
+        self.created = rows["created"][self.open]
+
+
+def _shared(cols: Columns, kind: type, f: Filter, at: datetime) -> Any:
+    """`kind(cols, f, at)`, kept with the columns for the next figures of the same page.
+
+    A Statistik page asks for the KPIs and four breakdowns of one filter at one moment: they
+    share these flags instead of computing them five times. The newest eight are kept.
+    """
+    memo = cols.derived.setdefault("shared", {})
+    key = (kind.__name__, f, _us(at))
+    found = memo.get(key)
+    if found is None:
+        found = kind(cols, f, at)
+        if len(memo) >= 8:
+            memo.pop(next(iter(memo)), None)
+        memo[key] = found
+    return found
+
+
 def _period_figures(cols: Columns, f: Filter, now: datetime) -> dict[str, Any]:
     at = backlog_moment(f, now)
-    rows = select_rows(cols, f)
-    mo = _Moment(rows, at)
-    m = rows.m
-    resolved = m & mo.resolved_by()
-    evaluated = m & mo.sla_evaluated()
-    total, n_resolved, n_evaluated = int(m.sum()), int(resolved.sum()), int(evaluated.sum())
-    met = int((evaluated & mo.sla_met()).sum())
-    median, p90 = _quantiles(rows["hours"][resolved])
-    backlog = select_rows(cols, f, up_to=at)
-    bmo = _Moment(backlog, at)
-    open_ = backlog.m & bmo.open()
+    p = _shared(cols, Period, f, at)
+    total, n_resolved, n_evaluated = int(p.m.sum()), int(p.resolved.sum()), int(p.evaluated.sum())
+    met = int(p.met.sum())
+    median, p90 = _quantiles(p.hours)
+    b = _shared(cols, Backlog, f, at)
     return {
         "complaints": total,
         "resolved": n_resolved,
@@ -138,8 +189,8 @@ def _period_figures(cols: Columns, f: Filter, now: datetime) -> dict[str, Any]:
         "sla_evaluated": n_evaluated,
         "sla_met": met,
         "sla_pct": _pct(met, n_evaluated),
-        "open": int(open_.sum()),
-        "open_beyond_sla": int((open_ & bmo.beyond_sla()).sum()),
+        "open": int(b.open.size),
+        "open_beyond_sla": int(b.beyond.sum()),
         "backlog_at": at,
     }
 
@@ -210,35 +261,24 @@ def breakdown(
     now = now if now is not None else datetime.now(UTC)
     at = backlog_moment(f, now)
     cols = current(engine)
-    rows = select_rows(cols, f)
-    mo = _Moment(rows, at)
-    groups, keys = _groups(rows, by)
+    p = _shared(cols, Period, f, at)
+    groups, keys = _groups(p.rows, by)
     size = len(keys)
-    m = rows.m
-    resolved = m & mo.resolved_by()
-    evaluated = m & mo.sla_evaluated()
-    met = evaluated & mo.sla_met()
     names = ("complaints", "resolved", "sla_evaluated", "sla_met")
-    period = dict(zip(names, _tally(groups, size, [m, resolved, evaluated, met]), strict=True))
-    q = _group_quantiles(groups[resolved], rows["hours"][resolved], keys)
+    period = dict(zip(names, _tally(groups, size, [p.m, p.resolved, p.evaluated, p.met]), strict=True))
+    q = _group_quantiles(groups[p.resolved], p.hours, keys)
     # The backlog: the open complaints are few (tens of thousands); everything after finding
     # them reads only theirs.
-    backlog_rows = select_rows(cols, f, up_to=at)
-    bmo = _Moment(backlog_rows, at)
-    open_idx = np.flatnonzero(backlog_rows.m & bmo.open())
-    bgroups = _groups(backlog_rows, by)[0][open_idx]
-    created = backlog_rows["created"][open_idx]
-    beyond = (backlog_rows["first_response"][open_idx] > bmo.at) & (
-        backlog_rows["response_due"][open_idx] < bmo.at
-    )
+    b = _shared(cols, Backlog, f, at)
+    bgroups = _groups(b.rows, by)[0][b.open]
     backlog = {
-        "open_beyond_sla": np.bincount(bgroups[beyond], minlength=size),
+        "open_beyond_sla": np.bincount(bgroups[b.beyond], minlength=size),
         "open": np.bincount(bgroups, minlength=size),
     }
     for label, lo, hi in AGE_BANDS:
-        band = created <= bmo.at - lo * _DAY_US
+        band = b.created <= b.at - lo * _DAY_US
         if hi is not None:
-            band &= created > bmo.at - (hi + 1) * _DAY_US
+            band &= b.created > b.at - (hi + 1) * _DAY_US
         backlog[f"age_{label}"] = np.bincount(bgroups[band], minlength=size)
     have = np.flatnonzero(period["complaints"])
     frame = pd.DataFrame({"key": [keys[g] for g in have], **{k: v[have] for k, v in period.items()}})
