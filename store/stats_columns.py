@@ -191,7 +191,7 @@ class Columns:
         found = self.derived.get(key)
         if found is None:
             days = [k for k in self.derived if k.startswith("closed_after:")]
-            if len(days) >= 6:  # each holds a few MB: keep the newest few days asked for
+            if len(days) >= 4:  # each holds a few MB: keep the newest few days asked for
                 self.derived.pop(days[0], None)
             found = {"positions": np.flatnonzero(self.arrays["closed"] > day * _DAY_US)}
             self.derived[key] = found
