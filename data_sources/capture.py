@@ -81,49 +81,40 @@ class CaptureResult:
     validator: str | None = None  # ETag / Last-Modified of this answer, for the next capture
 
 
+def _frameless(target: CaptureTarget, started_at: datetime, duration_ms: int, **outcome) -> CaptureResult:
+    """A result that carries no frame (a failure, or "not modified"); `outcome` sets the rest."""
+    empty = dict.fromkeys(
+        ("jpeg", "thumb_jpeg", "width", "height", "brightness", "sharpness", "difference", "signature")
+    )
+    return CaptureResult(
+        camera_id=target.camera_id,
+        code=target.code,
+        started_at=started_at,
+        duration_ms=max(0, int(duration_ms)),
+        **empty,
+        **outcome,
+    )
+
+
 def failed(
     target: CaptureTarget, reason: str, detail: str, started_at: datetime, duration_ms: int
 ) -> CaptureResult:
     """A failure result for `target` (reason one of REASONS)."""
-    return CaptureResult(
-        camera_id=target.camera_id,
-        code=target.code,
-        ok=False,
-        reason=reason if reason in REASONS else "error",
-        detail=detail,
-        started_at=started_at,
-        duration_ms=max(0, int(duration_ms)),
-        jpeg=None,
-        thumb_jpeg=None,
-        width=None,
-        height=None,
-        brightness=None,
-        sharpness=None,
-        difference=None,
-        signature=None,
-    )
+    reason = reason if reason in REASONS else "error"
+    return _frameless(target, started_at, duration_ms, ok=False, reason=reason, detail=detail)
 
 
 def no_new_frame(
     target: CaptureTarget, validator: str | None, started_at: datetime, duration_ms: int
 ) -> CaptureResult:
     """The camera answered "not modified": it is up, but has no frame newer than the last one."""
-    return CaptureResult(
-        camera_id=target.camera_id,
-        code=target.code,
+    return _frameless(
+        target,
+        started_at,
+        duration_ms,
         ok=True,
         reason=None,
         detail=None,
-        started_at=started_at,
-        duration_ms=max(0, int(duration_ms)),
-        jpeg=None,
-        thumb_jpeg=None,
-        width=None,
-        height=None,
-        brightness=None,
-        sharpness=None,
-        difference=None,
-        signature=None,
         not_modified=True,
         validator=validator,
     )

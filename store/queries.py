@@ -144,15 +144,19 @@ KPI_KEYS = ("complaints", "resolved_pct", "median_hours", "sla_pct", "open_beyon
 
 def kpis(engine: Engine, f: Filter, now: datetime | None = None) -> dict[str, Any]:
     """Headline figures for the period and the previous one of equal length, with deltas."""
-    now = _now(now)
+    return compare_periods(lambda period, moment: _period_figures(engine, period, moment), f, _now(now))
+
+
+def compare_periods(figures, f: Filter, now: datetime) -> dict[str, Any]:
+    """kpis from `figures(filter, now)` (the SQL's or store.stats_fast's period figures)."""
     today = wib_day(now)
     if f.start <= today < f.end:
         # A period reaching into the future is compared over the days that have happened.
         f = f.with_(end=today)
-    cur = _period_figures(engine, f, now)
+    cur = figures(f, now)
     # The previous period is judged as it stood the same number of days earlier: otherwise its
     # complaints, having had more time, would always look better resolved than this period's.
-    prev = _period_figures(engine, f.previous(), now - timedelta(days=f.days))
+    prev = figures(f.previous(), now - timedelta(days=f.days))
     delta = {}
     for key in KPI_KEYS:
         a, b = cur[key], prev[key]

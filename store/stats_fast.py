@@ -16,9 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from store import queries
-from store.calendar import wib_day
 from store.filters import Filter
-from store.queries import KPI_KEYS, RESOLUTION_BINS, _labels, _pct, _quantiles, backlog_moment
+from store.queries import RESOLUTION_BINS, _labels, _pct, _quantiles, backlog_moment
 from store.stats_columns import NULL_TIME, VOCABS, Columns, current
 from store.vocab import AGE_BANDS, RESOLVED_OUTCOME, STATUSES
 
@@ -198,20 +197,9 @@ def _period_figures(cols: Columns, f: Filter, now: datetime) -> dict[str, Any]:
 
 def kpis(engine: Engine, f: Filter, now: datetime | None = None) -> dict[str, Any]:
     """store.queries.kpis over the columns."""
-    now = now if now is not None else datetime.now(UTC)
     cols = current(engine)
-    today = wib_day(now)
-    if f.start <= today < f.end:
-        f = f.with_(end=today)
-    cur = _period_figures(cols, f, now)
-    prev = _period_figures(cols, f.previous(), now - timedelta(days=f.days))
-    delta = {}
-    for key in KPI_KEYS:
-        a, b = cur[key], prev[key]
-        delta[key] = None if a is None or b is None else round(a - b, 2)
-    cur["period"] = (f.start, f.end)
-    prev["period"] = (f.previous().start, f.previous().end)
-    return {"current": cur, "previous": prev, "delta": delta}
+    now = now if now is not None else datetime.now(UTC)
+    return queries.compare_periods(lambda period, moment: _period_figures(cols, period, moment), f, now)
 
 
 def _groups(rows: Rows, by: str) -> tuple[np.ndarray, list[Any]]:
