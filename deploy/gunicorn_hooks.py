@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import threading
-
-log = logging.getLogger("lawangjabo.serve")
 
 
 def post_worker_init(worker) -> None:
@@ -22,8 +19,9 @@ def post_worker_init(worker) -> None:
             from store.db import get_engine
 
             columns = stats_columns.current(get_engine())
-            log.info("worker %s: statistics columns ready (%d complaints)", worker.pid, len(columns))
+            # Gunicorn's own log: it reaches the error log (stderr) at the default level.
+            worker.log.info("worker %s: statistics columns ready (%d complaints)", worker.pid, len(columns))
         except Exception:  # the first request reads them instead, and reports what failed
-            log.exception("worker %s: statistics columns not read at start", worker.pid)
+            worker.log.exception("worker %s: statistics columns not read at start", worker.pid)
 
     threading.Thread(target=warm, name="stats-warmup", daemon=True).start()

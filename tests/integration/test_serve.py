@@ -189,6 +189,8 @@ def test_two_workers_honour_one_login_and_sigterm_stops_every_child(tmp_path, db
     server.wait_for(READY)
     url = server.url()
     assert "mengisi data demo" not in server.output and "simulator" not in server.output
+    # Each worker reads the statistics columns as it starts (deploy/gunicorn_hooks.py).
+    server.wait_for("statistics columns ready", timeout=60)
 
     assert _status(_client(), url + "/statistik")[0] == 302  # anonymous: sent to /masuk
     staff = _client()
