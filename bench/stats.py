@@ -63,7 +63,9 @@ def page_figures(module, engine, f: Filter) -> list[float]:
     if module is stats_fast:
         # Start each page afresh: the columns keep a page's shared flags for its next queries,
         # which a repeated sample would otherwise find ready.
-        stats_columns.current(engine).derived.pop("shared", None)
+        derived = stats_columns.current(engine).derived
+        for key in [k for k in derived if k.startswith("shared:")]:
+            derived.pop(key, None)
     steps = (
         lambda: module.kpis(engine, f, NOW),
         lambda: module.breakdown(engine, f, "kecamatan", NOW),

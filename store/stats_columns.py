@@ -156,6 +156,28 @@ class Columns:
     loaded: dict[str, int] = field(default_factory=dict)  # how the last refresh went (rows read)
     # Derived arrays built on first use (store.stats_fast); the columns themselves never change.
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Held while `derived` changes (web threads share one copy); never while computing.
+    guard: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def remember(self, key: Any, build, keep: int | None = None, group: str = "") -> Any:
+        """derived[key], built by `build()` on first use. With `keep`, at most that many keys
+        starting with `group` are kept (the oldest goes). Two threads may build the same key at
+        once; one result is kept."""
+        with self.guard:
+            found = self.derived.get(key)
+        if found is not None:
+            return found
+        built = build()
+        with self.guard:
+            found = self.derived.get(key)
+            if found is not None:
+                return found
+            if keep is not None:
+                same = [k for k in self.derived if isinstance(k, str) and k.startswith(group)]
+                for old in same[: max(0, len(same) - keep + 1)]:
+                    self.derived.pop(old, None)
+            self.derived[key] = built
+            return built
 
     def __len__(self) -> int:
         return int(self.arrays["id"].size)
@@ -181,27 +203,25 @@ class Columns:
 
     def closed_after_column(self, moment_us: int, name: str) -> np.ndarray:
         """Column `name` at the positions of closed_after(moment_us), gathered once per day."""
-        found = self._candidates(moment_us // _DAY_US)
-        if name not in found:
-            found[name] = self.arrays[name][found["positions"]]
-        return found[name]
+        day = moment_us // _DAY_US
+        positions = self.closed_after(moment_us)
+        return self.remember(
+            f"closed_after:{day}:{name}", lambda: self.arrays[name][positions], 40, "closed_after:"
+        )
 
     def _candidates(self, day: int) -> dict[str, np.ndarray]:
-        key = f"closed_after:{day}"
-        found = self.derived.get(key)
-        if found is None:
-            days = [k for k in self.derived if k.startswith("closed_after:")]
-            if len(days) >= 4:  # each holds a few MB: keep the newest few days asked for
-                self.derived.pop(days[0], None)
-            found = {"positions": np.flatnonzero(self.arrays["closed"] > day * _DAY_US)}
-            self.derived[key] = found
-        return found
+        # Each day holds a few MB (positions and ~8 gathered columns): the newest few days stay.
+        positions = self.remember(
+            f"closed_after:{day}",
+            lambda: np.flatnonzero(self.arrays["closed"] > day * _DAY_US),
+            40,
+            "closed_after:",
+        )
+        return {"positions": positions}
 
     def id_order(self) -> np.ndarray:
         """Row positions in id order (to find rows by id), built once per copy."""
-        if "id_order" not in self.derived:
-            self.derived["id_order"] = np.argsort(self.arrays["id"], kind="stable")
-        return self.derived["id_order"]
+        return self.remember("id_order", lambda: np.argsort(self.arrays["id"], kind="stable"))
 
 
 def _sqlite_times(text_block: str | None, rows: int) -> np.ndarray:
