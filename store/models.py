@@ -85,6 +85,8 @@ class Complaint(Base):
         Index("ix_complaint_day_kec", "created_day", "kecamatan_code"),
         Index("ix_complaint_open", "closed_at", "status"),
         Index("ix_complaint_rev", "rev"),
+        # The as-of time of every page (store.queries.as_of: max(updated_at)).
+        Index("ix_complaint_updated_at", "updated_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(32))

@@ -159,11 +159,11 @@ def _shared(cols: Columns, kind: type, f: Filter, at: datetime) -> Any:
     """`kind(cols, f, at)`, kept with the columns for the next figures of the same page.
 
     A Statistik page asks for the KPIs and four breakdowns of one filter at one moment: they
-    share these flags instead of computing them five times. The newest four of each kind are
+    share these flags instead of computing them five times. The newest four (of either kind) are
     kept (a period's flags take about 11 MB at a million rows).
     """
     key = f"shared:{kind.__name__}:{_us(at)}:{f!r}"
-    return cols.remember(key, lambda: kind(cols, f, at), keep=8, group="shared:")
+    return cols.remember(key, lambda: kind(cols, f, at), keep=4, group="shared:")
 
 
 def _period_figures(cols: Columns, f: Filter, now: datetime) -> dict[str, Any]:
