@@ -386,26 +386,3 @@ def options(engine: Engine, lang: str = "id") -> dict[str, list[dict[str, str]]]
         "category": [{"value": c, "label": n} for c, n in cat],
         "agency": [{"value": c, "label": n} for c, n in ag],
     }
-
-
-def all_rows_for_baseline(engine: Engine) -> pd.DataFrame:
-    """Every complaint's analytic columns in one frame: the naive baseline of bench/stats.py."""
-    stmt = (
-        select(
-            C.id,
-            C.created_day,
-            C.kecamatan_code,
-            C.channel,
-            C.status,
-            C.outcome,
-            C.hours_to_resolve,
-            C.first_response_at,
-            C.response_due_at,
-            Category.code.label("category"),
-            Agency.code.label("agency"),
-        )
-        .outerjoin(Category, Category.id == C.category_id)
-        .outerjoin(Agency, Agency.id == C.agency_id)
-    )
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
