@@ -335,6 +335,11 @@ def outcomes(engine: Engine, f: Filter) -> pd.DataFrame:
             .where(condition(f))
             .group_by(C.outcome)
         ).all()
+    return outcomes_frame(rows)
+
+
+def outcomes_frame(rows) -> pd.DataFrame:
+    """The outcomes table from (outcome, complaints) rows, largest first."""
     frame = pd.DataFrame(rows, columns=["outcome", "complaints"])
     return frame.sort_values(["complaints", "outcome"], ascending=[False, True]).reset_index(drop=True)
 
@@ -354,12 +359,17 @@ def resolution_distribution(engine: Engine, f: Filter) -> pd.DataFrame:
     cols[0] = _count_if(C.hours_to_resolve <= RESOLUTION_BINS[0] * 24)
     with engine.connect() as conn:
         row = conn.execute(select(*cols).where(condition(f), _resolved())).one()
+    return resolution_frame(row)
+
+
+def resolution_frame(counts) -> pd.DataFrame:
+    """The distribution table from one count per band of RESOLUTION_BINS (and the open band)."""
     labels, lo = [], 0
     for hi in RESOLUTION_BINS:
         labels.append(f"{lo}-{hi}")
         lo = hi
     labels.append(f">{lo}")
-    return pd.DataFrame({"band_days": labels, "complaints": [int(x) for x in row]})
+    return pd.DataFrame({"band_days": labels, "complaints": [int(x) for x in counts]})
 
 
 def as_of(engine: Engine) -> datetime | None:

@@ -302,9 +302,7 @@ def outcomes(engine: Engine, f: Filter) -> pd.DataFrame:
     rows = select_rows(current(engine), f)
     names = ["belum_selesai", *VOCABS["outcome"]]
     counts = np.bincount(rows["outcome"][rows.m] + 1, minlength=len(names))
-    found = [(names[i], int(n)) for i, n in enumerate(counts) if n]
-    frame = pd.DataFrame(found, columns=["outcome", "complaints"])
-    return frame.sort_values(["complaints", "outcome"], ascending=[False, True]).reset_index(drop=True)
+    return queries.outcomes_frame([(names[i], int(n)) for i, n in enumerate(counts) if n])
 
 
 def resolution_distribution(engine: Engine, f: Filter) -> pd.DataFrame:
@@ -314,10 +312,4 @@ def resolution_distribution(engine: Engine, f: Filter) -> pd.DataFrame:
     # Band edges in hours; the first band includes 0 h (and anything below), as the SQL does.
     edges = np.array([24.0 * hi for hi in RESOLUTION_BINS])
     band = np.searchsorted(edges, hours[~np.isnan(hours)], side="left")
-    counts = np.bincount(band, minlength=len(RESOLUTION_BINS) + 1)
-    labels, lo = [], 0
-    for hi in RESOLUTION_BINS:
-        labels.append(f"{lo}-{hi}")
-        lo = hi
-    labels.append(f">{lo}")
-    return pd.DataFrame({"band_days": labels, "complaints": [int(n) for n in counts]})
+    return queries.resolution_frame(np.bincount(band, minlength=len(RESOLUTION_BINS) + 1))
