@@ -1,19 +1,28 @@
-"""Plotly figure builders shared by the pages and (later) the PDF reports."""
+"""Plotly figures of the pages and the PDF reports, built as plain dicts.
+
+Why dicts and not plotly.graph_objects: Dash sends a figure as JSON either way, and building a
+go.Figure validates every property on the way in. That cost ~20 ms of CPU per figure, an empty
+one included (timed per builder on this machine), so most of a
+Statistik callback's eight figures; a dict costs well under a millisecond. The property names are
+checked once, by the tests: each builder's output goes through go.Figure there (see
+tests/unit/test_figures.py), and the reports wrap the dicts in go.Figure for kaleido.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
 from components.i18n import plotly_separators, t
+
+Figure = dict[str, Any]
 
 PRIMARY = "#0b5394"
 GOOD = "#2e7d32"
 BAD = "#c62828"
 MUTED = "#9e9e9e"
 PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#cc0000", "#674ea7", "#45818e", "#bf9000", "#a64d79"]
-
 
 _GRID = "#EBF0F8"
 _AXIS = {
@@ -25,13 +34,10 @@ _AXIS = {
     "automargin": True,
     "title": {"standoff": 15},
 }
-# The look of Plotly's "plotly_white" (its layout part; our traces set their own colours) as a
-# template of a few keys: plotly_white carries defaults for every trace type, and copying it into
-# each figure cost ~20 ms of CPU per figure, most of a Statistik callback's 8 figures. Registering
-# it is an in-memory dict assignment, no I/O.
-TEMPLATE = "lawangjabo"
-pio.templates[TEMPLATE] = go.layout.Template(
-    layout={
+# The look of Plotly's "plotly_white" (its layout part; our traces set their own colours) in a
+# few keys, sent inside each figure: plotly_white itself carries defaults for every trace type.
+TEMPLATE: dict[str, Any] = {
+    "layout": {
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "font": {"color": "#2a3f5f"},
@@ -41,7 +47,8 @@ pio.templates[TEMPLATE] = go.layout.Template(
         "xaxis": _AXIS,
         "yaxis": _AXIS,
     }
-)
+}
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12}
 
 
 def graph_config(lang: str) -> dict:
@@ -49,143 +56,155 @@ def graph_config(lang: str) -> dict:
     return {"displaylogo": False, "locale": "id" if lang == "id" else "en"}
 
 
-def _base(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
-    fig.update_layout(
-        template=TEMPLATE,
-        separators=plotly_separators(lang),
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
-        showlegend=False,
-    )
-    return fig
+def layout(lang: str, height: int = 320, **extra: Any) -> dict[str, Any]:
+    """The layout every figure starts from; `extra` keys are set on top (whole values, not merged)."""
+    return {
+        "template": TEMPLATE,
+        "separators": plotly_separators(lang),
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "font": FONT,
+        "showlegend": False,
+        **extra,
+    }
 
 
-def empty(lang: str, height: int = 320) -> go.Figure:
+def figure(data: list[dict[str, Any]], lang: str, height: int = 320, **extra: Any) -> Figure:
+    return {"data": data, "layout": layout(lang, height, **extra)}
+
+
+def values(column: pd.Series | list) -> list:
+    """A column as a JSON-ready list (Python numbers; NaN and None as null)."""
+    if isinstance(column, list):
+        return column
+    return [None if v is None or v != v else v for v in column.tolist()]
+
+
+def days(column: pd.Series) -> list[str]:
+    """Dates (midnight timestamps) as ISO text, which Plotly reads as a date axis."""
+    return [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in column]
+
+
+def empty(lang: str, height: int = 320) -> Figure:
     """A blank figure that says there is nothing to show (never an error)."""
-    fig = go.Figure()
-    fig.add_annotation(text=t("stat.empty", lang), showarrow=False, font={"color": MUTED, "size": 14})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _base(fig, lang, height)
+    note = {"text": t("stat.empty", lang), "showarrow": False, "font": {"color": MUTED, "size": 14}}
+    return figure([], lang, height, annotations=[note], xaxis={"visible": False}, yaxis={"visible": False})
 
 
-def kecamatan_bars(frame: pd.DataFrame, lang: str, selected: tuple[str, ...] = ()) -> go.Figure:
+def _hbars(df: pd.DataFrame, color: Any, hovertemplate: str, **trace: Any) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "x": values(df["complaints"]),
+        "y": values(df["name"]),
+        "orientation": "h",
+        "marker": {"color": color},
+        "hovertemplate": hovertemplate,
+        **trace,
+    }
+
+
+def kecamatan_bars(frame: pd.DataFrame, lang: str, selected: tuple[str, ...] = ()) -> Figure:
     """Horizontal bars of complaints per kecamatan; customdata carries the code for clicks."""
     if frame.empty:
         return empty(lang, 460)
     df = frame.sort_values("complaints")
     colors = [PRIMARY if not selected or k in selected else MUTED for k in df["key"]]
-    fig = go.Figure(
-        go.Bar(
-            x=df["complaints"],
-            y=df["name"],
-            orientation="h",
-            marker_color=colors,
-            customdata=df[["key", "resolved_pct", "sla_pct"]].to_numpy(),
-            hovertemplate="<b>%{y}</b><br>"
-            + t("col.complaints", lang)
-            + ": %{x:,}<br>"
-            + t("col.resolved_pct", lang)
-            + ": %{customdata[1]:.1f}<br>"
-            + t("col.sla_pct", lang)
-            + ": %{customdata[2]:.1f}<extra></extra>",
-        )
+    custom = [
+        list(row) for row in zip(df["key"], values(df["resolved_pct"]), values(df["sla_pct"]), strict=True)
+    ]
+    hover = (
+        "<b>%{y}</b><br>"
+        + t("col.complaints", lang)
+        + ": %{x:,}<br>"
+        + t("col.resolved_pct", lang)
+        + ": %{customdata[1]:.1f}<br>"
+        + t("col.sla_pct", lang)
+        + ": %{customdata[2]:.1f}<extra></extra>"
     )
-    fig.update_yaxes(automargin=True)
-    return _base(fig, lang, 460)
+    return figure([_hbars(df, colors, hover, customdata=custom)], lang, 460)
 
 
-def trend_lines(frame: pd.DataFrame, lang: str) -> go.Figure:
+def trend_lines(frame: pd.DataFrame, lang: str) -> Figure:
     """Complaints received and resolved per day or week."""
     if frame.empty or frame["complaints"].sum() == 0:
         return empty(lang)
-    fig = go.Figure()
-    fig.add_scatter(
-        x=frame["period"],
-        y=frame["complaints"],
-        name=t("col.complaints", lang),
-        mode="lines",
-        line={"color": PRIMARY, "width": 2},
-    )
-    fig.add_scatter(
-        x=frame["period"],
-        y=frame["resolved"],
-        name=t("col.resolved", lang),
-        mode="lines",
-        line={"color": GOOD, "width": 2, "dash": "dot"},
-    )
-    _base(fig, lang)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.08, "x": 0}, hovermode="x unified")
-    return fig
+    x = days(frame["period"])
+    lines = [
+        ("complaints", PRIMARY, "solid"),
+        ("resolved", GOOD, "dot"),
+    ]
+    data = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(frame[col]),
+            "name": t(f"col.{col}", lang),
+            "mode": "lines",
+            "line": {"color": color, "width": 2, "dash": dash},
+        }
+        for col, color, dash in lines
+    ]
+    legend = {"orientation": "h", "y": 1.08, "x": 0}
+    return figure(data, lang, showlegend=True, legend=legend, hovermode="x unified")
 
 
-def category_bars(frame: pd.DataFrame, lang: str, top: int = 12) -> go.Figure:
+def category_bars(frame: pd.DataFrame, lang: str, top: int = 12) -> Figure:
     """Horizontal bars of the largest groups (category, agency, channel)."""
     if frame.empty:
         return empty(lang)
     df = frame.nlargest(top, "complaints").sort_values("complaints")
-    fig = go.Figure(
-        go.Bar(
-            x=df["complaints"],
-            y=df["name"],
-            orientation="h",
-            marker_color=PRIMARY,
-            hovertemplate="<b>%{y}</b>: %{x:,}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(automargin=True)
-    return _base(fig, lang)
+    return figure([_hbars(df, PRIMARY, "<b>%{y}</b>: %{x:,}<extra></extra>")], lang)
 
 
-def distribution_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+def distribution_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Resolved complaints by days-to-resolve band."""
     if frame.empty or frame["complaints"].sum() == 0:
         return empty(lang)
-    fig = go.Figure(
-        go.Bar(
-            x=frame["band_days"],
-            y=frame["complaints"],
-            marker_color=PRIMARY,
-            hovertemplate="%{x}: %{y:,}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(type="category")
-    return _base(fig, lang)
+    bars = {
+        "type": "bar",
+        "x": values(frame["band_days"]),
+        "y": values(frame["complaints"]),
+        "marker": {"color": PRIMARY},
+        "hovertemplate": "%{x}: %{y:,}<extra></extra>",
+    }
+    return figure([bars], lang, xaxis={"type": "category"})
 
 
-def funnel_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+def funnel_chart(frame: pd.DataFrame, lang: str) -> Figure:
     """The LAPOR! stages reached by the period's complaints."""
     if frame.empty or frame["complaints"].iloc[0] == 0:
         return empty(lang)
-    labels = [t(f"stage.{s}", lang) for s in frame["stage"]]
-    fig = go.Figure(
-        go.Funnel(y=labels, x=frame["complaints"], marker_color=PRIMARY, textinfo="value+percent initial")
-    )
-    return _base(fig, lang)
+    funnel = {
+        "type": "funnel",
+        "y": [t(f"stage.{s}", lang) for s in frame["stage"]],
+        "x": values(frame["complaints"]),
+        "marker": {"color": PRIMARY},
+        "textinfo": "value+percent initial",
+    }
+    return figure([funnel], lang)
 
 
-def outcome_donut(frame: pd.DataFrame, lang: str) -> go.Figure:
+_OUTCOME_COLORS = {
+    "selesai": GOOD,
+    "belum_selesai": MUTED,
+    "bukan_wewenang": "#e69138",
+    "dikembalikan": "#bf9000",
+    "ditolak": BAD,
+}
+
+
+def outcome_donut(frame: pd.DataFrame, lang: str) -> Figure:
     """Outcomes, so that "closed" is never read as "fixed"."""
     if frame.empty:
         return empty(lang)
-    colors = {
-        "selesai": GOOD,
-        "belum_selesai": MUTED,
-        "bukan_wewenang": "#e69138",
-        "dikembalikan": "#bf9000",
-        "ditolak": BAD,
+    pie = {
+        "type": "pie",
+        "labels": [t(f"outcome.{o}", lang) for o in frame["outcome"]],
+        "values": values(frame["complaints"]),
+        "hole": 0.55,
+        "marker": {"colors": [_OUTCOME_COLORS.get(o, PRIMARY) for o in frame["outcome"]]},
+        "sort": False,
+        "textinfo": "percent",
     }
-    fig = go.Figure(
-        go.Pie(
-            labels=[t(f"outcome.{o}", lang) for o in frame["outcome"]],
-            values=frame["complaints"],
-            hole=0.55,
-            marker={"colors": [colors.get(o, PRIMARY) for o in frame["outcome"]]},
-            sort=False,
-            textinfo="percent",
-        )
-    )
-    _base(fig, lang)
-    fig.update_layout(showlegend=True, legend={"orientation": "v", "x": 1.0, "y": 0.5})
-    return fig
+    legend = {"orientation": "v", "x": 1.0, "y": 0.5}
+    return figure([pie], lang, showlegend=True, legend=legend)

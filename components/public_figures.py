@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from components.figures import GOOD, MUTED, PRIMARY, _base, empty
+from components.figures import GOOD, MUTED, PRIMARY, Figure, days, empty, figure, values
 from components.i18n import fmt_int, fmt_num, fmt_pct, t
 
 SUPPRESSED = "<3"  # the same mark as store.public.SUPPRESSED; components do not import the store
@@ -29,70 +28,81 @@ def days_text(value: float | None, lang: str) -> str:
     return "–" if value is None else t("tr.days", lang, n=fmt_num(value, lang))
 
 
-def public_bars(rows: list[dict[str, Any]], lang: str, top: int | None = None) -> go.Figure:
+def public_bars(rows: list[dict[str, Any]], lang: str, top: int | None = None) -> Figure:
     """Horizontal bars of complaints per row, largest on top; "<3" rows labelled, drawn at zero."""
     if not rows:
         return empty(lang, 200)
     shown = rows[:top] if top else rows
     # Plotly draws the first category at the bottom: reverse so the largest is on top.
     ordered = list(reversed(shown))
-    values = [0 if r["complaints"] == SUPPRESSED else r["complaints"] for r in ordered]
-    labels = [count_text(r["complaints"], lang) for r in ordered]
     hover = [
         f"<b>{r['name']}</b><br>{t('tr.col.complaints', lang)}: {count_text(r['complaints'], lang)}"
         f"<br>{t('tr.col.resolved_pct', lang)}: {fmt_pct(r['resolved_pct'], lang)}"
         f"<br>{t('tr.col.sla_pct', lang)}: {fmt_pct(r['sla_pct'], lang)}"
         for r in ordered
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=[r["name"] for r in ordered],
-            orientation="h",
-            marker_color=[MUTED if r["complaints"] == SUPPRESSED else PRIMARY for r in ordered],
-            text=labels,
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=hover,
-            hoverinfo="text",
-        )
+    bars = {
+        "type": "bar",
+        "x": [0 if r["complaints"] == SUPPRESSED else r["complaints"] for r in ordered],
+        "y": [r["name"] for r in ordered],
+        "orientation": "h",
+        "marker": {"color": [MUTED if r["complaints"] == SUPPRESSED else PRIMARY for r in ordered]},
+        "text": [count_text(r["complaints"], lang) for r in ordered],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": hover,
+        "hoverinfo": "text",
+    }
+    return figure(
+        [bars],
+        lang,
+        max(160, ROW_PX * len(ordered) + 30),
+        margin={"l": 10, "r": 40, "t": 5, "b": 5},
+        xaxis={"rangemode": "tozero", "showticklabels": False, "showgrid": False},
+        yaxis={"automargin": True},
     )
-    fig.update_yaxes(automargin=True)
-    fig.update_xaxes(rangemode="tozero", showticklabels=False, showgrid=False)
-    _base(fig, lang, height=max(160, ROW_PX * len(ordered) + 30))
-    fig.update_layout(margin={"l": 10, "r": 40, "t": 5, "b": 5})
-    return fig
 
 
-def public_trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def public_trend_figure(frame: pd.DataFrame, lang: str) -> Figure:
     """Complaints and resolved per week; suppressed weeks are gaps marked "<3" on the axis."""
     total = sum(v for v in frame["complaints"] if v is not None and not pd.isna(v))
     if frame.empty or (total == 0 and not frame["suppressed"].any()):
         return empty(lang)
-    fig = go.Figure()
-    for col, color, dash in (("complaints", PRIMARY, "solid"), ("resolved", GOOD, "dot")):
-        fig.add_scatter(
-            x=frame["period"],
-            y=frame[col],
-            name=t(f"tr.series.{col}", lang),
-            mode="lines+markers",
-            marker={"size": 5},
-            line={"color": color, "width": 2, "dash": dash},
-            connectgaps=False,
-        )
+    x = days(frame["period"])
+    data = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(frame[col]),
+            "name": t(f"tr.series.{col}", lang),
+            "mode": "lines+markers",
+            "marker": {"size": 5},
+            "line": {"color": color, "width": 2, "dash": dash},
+            "connectgaps": False,
+        }
+        for col, color, dash in (("complaints", PRIMARY, "solid"), ("resolved", GOOD, "dot"))
+    ]
     small = frame[frame["suppressed"]]
     if not small.empty:
-        fig.add_scatter(
-            x=small["period"],
-            y=[0] * len(small),
-            name=t("tr.series.suppressed", lang),
-            mode="markers+text",
-            text=[SUPPRESSED] * len(small),
-            textposition="top center",
-            marker={"color": MUTED, "size": 7, "symbol": "diamond"},
-            hovertemplate=SUPPRESSED + "<extra></extra>",
+        data.append(
+            {
+                "type": "scatter",
+                "x": days(small["period"]),
+                "y": [0] * len(small),
+                "name": t("tr.series.suppressed", lang),
+                "mode": "markers+text",
+                "text": [SUPPRESSED] * len(small),
+                "textposition": "top center",
+                "marker": {"color": MUTED, "size": 7, "symbol": "diamond"},
+                "hovertemplate": SUPPRESSED + "<extra></extra>",
+            }
         )
-    _base(fig, lang, 300)
-    fig.update_yaxes(rangemode="tozero")
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="x unified")
-    return fig
+    return figure(
+        data,
+        lang,
+        300,
+        yaxis={"rangemode": "tozero"},
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        hovermode="x unified",
+    )

@@ -52,24 +52,40 @@ def _date_ticks(fig: go.Figure, periods, lang: str) -> None:
 
 
 def report_charts(content: ReportContent) -> list[Chart]:
-    """The figures of a report, from components.figures like the Statistik page."""
+    """The figures of a report, from components.figures like the Statistik page.
+
+    The builders give dicts; go.Figure turns them into figures kaleido exports and the print
+    style below updates (and checks every property on the way, which a report can afford).
+    """
     lang = content.req.lang
-    charts = [Chart("trend", t("rep.chart.trend", lang), figures.trend_lines(content.trend, lang), 330)]
+    charts = [
+        Chart("trend", t("rep.chart.trend", lang), go.Figure(figures.trend_lines(content.trend, lang)), 330)
+    ]
     if content.req.scope_kind != "kecamatan":
         charts.append(
             Chart(
                 "kecamatan",
                 t("rep.chart.kecamatan", lang),
-                figures.kecamatan_bars(content.by_kecamatan, lang),
+                go.Figure(figures.kecamatan_bars(content.by_kecamatan, lang)),
                 460,
             )
         )
     charts += [
         Chart(
-            "category", t("rep.chart.category", lang), figures.category_bars(content.by_category, lang), 330
+            "category",
+            t("rep.chart.category", lang),
+            go.Figure(figures.category_bars(content.by_category, lang)),
+            330,
         ),
-        Chart("outcome", t("rep.chart.outcome", lang), figures.outcome_donut(content.outcomes, lang), 250),
-        Chart("funnel", t("rep.chart.funnel", lang), figures.funnel_chart(content.funnel, lang), 250),
+        Chart(
+            "outcome",
+            t("rep.chart.outcome", lang),
+            go.Figure(figures.outcome_donut(content.outcomes, lang)),
+            250,
+        ),
+        Chart(
+            "funnel", t("rep.chart.funnel", lang), go.Figure(figures.funnel_chart(content.funnel, lang)), 250
+        ),
     ]
     for chart in charts:
         _print_style(chart.figure, chart.height_px)

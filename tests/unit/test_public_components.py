@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import plotly
+import plotly.graph_objects as go
 
 from components.public_figures import count_text, public_bars, public_trend_figure
 from components.public_map import camera_features, camera_list, thumb_url
@@ -47,7 +48,7 @@ def test_counts_are_formatted_per_language_and_less_than_three_stays():
 
 
 def test_a_suppressed_bar_is_drawn_at_zero_and_labelled_less_than_three():
-    fig = public_bars(ROWS, "id")
+    fig = go.Figure(public_bars(ROWS, "id"))  # go.Figure also checks every property name
     bar = fig.data[0]
     assert list(bar.y) == ["Damkar", "Dinas PUPR"]  # largest on top
     assert list(bar.x) == [0, 1234]
@@ -64,11 +65,11 @@ def test_the_trend_marks_suppressed_weeks_without_their_values():
             "suppressed": [False, True, False],
         }
     )
-    fig = public_trend_figure(frame, "en")
+    fig = go.Figure(public_trend_figure(frame, "en"))
     names = [trace.name for trace in fig.data]
     assert names == ["Complaints received", "Resolved", "1–2 complaints (<3)"]
     assert list(fig.data[2].y) == [0] and list(fig.data[2].text) == ["<3"]
-    empty = public_trend_figure(frame.assign(complaints=[0, 0, 0], suppressed=False), "id")
+    empty = go.Figure(public_trend_figure(frame.assign(complaints=[0, 0, 0], suppressed=False), "id"))
     assert empty.layout.annotations[0].text == "Tidak ada aduan untuk saringan ini."
 
 
