@@ -254,7 +254,7 @@ def order(times: dict, history: list[StatusChange], ctx: NormalizeContext, probl
           inferred: set[str] = frozenset()) -> None:  # fmt: skip
     """created <= verified <= forwarded <= first response <= resolved <= closed; nothing implausible."""
     created = times["created_at"]
-    latest = ctx.now() + ctx.max_future if ctx.max_future is not None else None
+    latest, earlier = ctx.future_limit()
     for name in (*LIFECYCLE, "updated_at"):
         moment = times[name]
         if moment is None or name in inferred:
@@ -262,6 +262,10 @@ def order(times: dict, history: list[StatusChange], ctx: NormalizeContext, probl
         if moment < _EARLIEST:
             problems.append(Problem(name, f"{show(moment)} is before 2000: not a plausible date"))
         elif latest is not None and moment > latest:
+            if earlier:  # a limit kept from an earlier record: the present one decides
+                latest, earlier = ctx.future_limit(fresh=True)
+                if moment <= latest:
+                    continue
             problems.append(Problem(name, f"{show(moment)} is in the future"))
     if problems:
         return

@@ -14,17 +14,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
+    """One entry of a source's status history."""
+
+    # A NamedTuple, not a frozen dataclass: as immutable and hashable, and made 4-5x sooner
+    # (a frozen dataclass sets each field through object.__setattr__); a record has ~5 of them.
     at: datetime  # aware UTC
     status: str  # store.vocab.STATUSES
     note: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ComplaintRecord:
     """One complaint ready to upsert by (source, external_id); all datetimes aware UTC."""
 

@@ -43,6 +43,11 @@ TRACKING_ID_MAX = 32
 __all__ = ["NormalizeContext", "Problem", "check", "rejection", "validate"]
 
 
+def utc_now() -> datetime:
+    """The present moment, aware UTC (NormalizeContext's default clock)."""
+    return datetime.now(UTC)
+
+
 @dataclass
 class NormalizeContext:
     """Lookups and counters for validate(); build it with store.ingest.load_normalize_context."""
@@ -56,13 +61,15 @@ class NormalizeContext:
     agency: KeyIndex
     salt: str
     locate: Callable[[float, float], str | None]
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    now: Callable[[], datetime] = utc_now
     # A timestamp further ahead than this is a typo (2062 for 2026), not a report.
     max_future: timedelta | None = timedelta(days=1)
     vocab: Vocabulary = field(default_factory=Vocabulary)
     unknown: Counter = field(default_factory=Counter)
     unrecognised: dict[str, Counter] = field(default_factory=dict)
     notes: Counter = field(default_factory=Counter)
+    # (limit, max_future) last computed from the wall clock: see future_limit.
+    _limit: tuple[datetime, timedelta] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -121,6 +128,24 @@ class NormalizeContext:
             salt=salt,
             **options,
         )
+
+    def future_limit(self, fresh: bool = False) -> tuple[datetime | None, bool]:
+        """(now() + max_future or None without a limit, whether that limit may be an earlier one).
+
+        The wall clock only moves forward, so a limit computed for an earlier record is at most
+        the present one: a moment not past it is not past the present limit either, and the
+        clock (datetime.now, ~1 us) is read again only for a moment beyond it (`fresh`), not
+        once per record. An injected clock (tests) is read on every call, as before.
+        """
+        if self.max_future is None:
+            return None, False
+        if self.now is not utc_now:
+            return self.now() + self.max_future, False
+        cached = self._limit
+        if fresh or cached is None or cached[1] != self.max_future:
+            cached = self._limit = (utc_now() + self.max_future, self.max_future)
+            return cached[0], False
+        return cached[0], True
 
     def count_unknown(self, name: str, value: object) -> None:
         """Count an unknown `name` and remember the value that could not be mapped."""

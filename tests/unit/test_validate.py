@@ -181,6 +181,20 @@ def test_implausible_and_future_dates_are_rejected(ctx):
     ok(validate(raw(created_at=(NOW + timedelta(hours=3)).isoformat()), "e", ctx))  # clocks differ a little
 
 
+def test_the_wall_clock_limit_kept_from_an_earlier_record_never_decides_alone():
+    # With the real clock, the future limit of an earlier record is reused (the clock is read
+    # again only for a moment past it): a moment past that old limit but not past the present
+    # one is accepted, one past the present limit is rejected.
+    ctx = NormalizeContext.from_reference(salt="test")
+    now = datetime.now(UTC)
+    ok(validate(raw(created_at=now.isoformat()), "e", ctx))
+    ctx._limit = (now + timedelta(hours=1), ctx.max_future)  # as if computed 23 hours ago
+    ok(validate(raw(created_at=(now + timedelta(hours=20)).isoformat()), "e", ctx))
+    rejected(validate(raw(created_at=(now + timedelta(hours=30)).isoformat()), "e", ctx), "created_at")
+    ctx.max_future = None
+    ok(validate(raw(created_at=(now + timedelta(days=400)).isoformat()), "e", ctx))
+
+
 def test_status_and_closing_must_agree(ctx):
     rejected(validate(raw(status="diteruskan", closed_at="2026-01-05 10:00"), "e", ctx), "status")
     rejected(validate(raw(status="ditutup"), "e", ctx), "status")  # closed, and nothing says when
