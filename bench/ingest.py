@@ -151,24 +151,29 @@ def api_pass(engine, client, bodies, clock: Clock, prefix: str) -> dict:
     latest = datetime(2100, 1, 1, tzinfo=UTC)
     totals = {"records": 0, "inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     for body in bodies:
-        with clock.stage(f"{prefix}parse"):
-            page = parse_page(client, body, latest)
-        # jobs.sync_elapor.commit_batch, its two halves timed apart
-        with clock.stage(f"{prefix}validate"), gc_paused():
-            records, rejections = [], list(page.rejected)
-            for raw in page.items:
-                result = validate(raw, "elapor", ctx)
-                (rejections if isinstance(result, Rejection) else records).append(result)
-        with clock.stage(f"{prefix}upsert"):
-            with gc_paused():
-                res, _ = write_batch(engine, records, rejections)
-            if page.page_max_updated_at is not None:
-                advance_watermark(engine, "elapor", page.page_max_updated_at)
-        totals["records"] += len(page.items) + len(page.rejected)
+        # As jobs.sync_elapor.sync_elapor: the collector paused from reading a page to its commit,
+        # until the page's objects are gone.
+        with gc_paused():
+            with clock.stage(f"{prefix}parse"):
+                page = parse_page(client, body, latest)
+            # jobs.sync_elapor.commit_batch, its two halves timed apart
+            with clock.stage(f"{prefix}validate"), gc_paused():
+                records, rejections = [], list(page.rejected)
+                for raw in page.items:
+                    result = validate(raw, "elapor", ctx)
+                    (rejections if isinstance(result, Rejection) else records).append(result)
+            with clock.stage(f"{prefix}upsert"):
+                with gc_paused():
+                    res, _ = write_batch(engine, records, rejections)
+                if page.page_max_updated_at is not None:
+                    advance_watermark(engine, "elapor", page.page_max_updated_at)
+                n_items, n_rejected, n_quarantined = len(page.items), len(page.rejected), len(rejections)
+                del page, records, rejections  # freeing the page is part of the cost: timed
+        totals["records"] += n_items + n_rejected
         totals["inserted"] += res.inserted
         totals["updated"] += res.updated
         totals["unchanged"] += res.unchanged
-        totals["rejected"] += len(rejections)
+        totals["rejected"] += n_quarantined
     return totals
 
 

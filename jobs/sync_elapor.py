@@ -198,11 +198,20 @@ def sync_elapor(
         ctx = run.ctx = load_normalize_context(engine)
         watermark = get_watermark(engine, source)
         run.detail["watermark_from"] = _iso(watermark)
-        for page in client.iter_pages(watermark):
-            commit_batch(engine, source, ctx, page.items, page.rejected, run.run_id, run.counts)
-            if page.max_updated_at is not None:
-                advance_watermark(engine, source, page.max_updated_at)
-                run.detail["watermark_to"] = _iso(page.max_updated_at)
+        pages = client.iter_pages(watermark)
+        while True:
+            # The collector sleeps from fetching a page until its objects are gone (see
+            # gc_paused): woken between fetch and commit, it scanned the page's million
+            # objects, ~15% of the time spent reading a page.
+            with gc_paused():
+                page = next(pages, None)
+                if page is None:
+                    break
+                commit_batch(engine, source, ctx, page.items, page.rejected, run.run_id, run.counts)
+                if page.max_updated_at is not None:
+                    advance_watermark(engine, source, page.max_updated_at)
+                    run.detail["watermark_to"] = _iso(page.max_updated_at)
+                del page
             if should_stop is not None and should_stop():
                 return run.finish("failed", STOPPED)
     except Exception as exc:
@@ -241,8 +250,14 @@ def sync_open311(
         if watermark is not None:
             begin = min(watermark, end - timedelta(days=lookback_days))
         run.detail.update(window_start=_iso(begin), window_end=_iso(end))
-        for batch in client.iter_requests(begin, end):
-            commit_batch(engine, source, ctx, batch, (), run.run_id, run.counts)
+        batches = client.iter_requests(begin, end)
+        while True:
+            with gc_paused():  # as in sync_elapor
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                commit_batch(engine, source, ctx, batch, (), run.run_id, run.counts)
+                del batch
             if should_stop is not None and should_stop():
                 return run.finish("failed", STOPPED)
         advance_watermark(engine, source, end)

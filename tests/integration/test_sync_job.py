@@ -7,6 +7,7 @@ change, switches faults on and off, and compares the database with the simulator
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -234,6 +235,7 @@ def test_a_feed_that_keeps_failing_ends_the_run_failed_and_a_later_run_recovers(
     failed = sync_elapor(engine, client)
 
     assert failed["status"] == "failed"
+    assert gc.isenabled()  # the collector, paused page by page, is back after a failure too
     assert "HTTP 500" in failed["error"] and "gave up after 3 attempts" in failed["error"]
     assert sim.base_url in failed["error"]
     assert get_watermark(engine, SOURCE) == watermark  # nothing committed, nothing skipped
@@ -305,6 +307,7 @@ def test_a_stop_request_ends_the_run_between_pages(engine, sim):
     result = sync_elapor(engine, client_for(sim.base_url, page_size=20), should_stop=stop)
 
     assert (result["status"], result["error"], result["pages"]) == ("failed", STOPPED, 2)
+    assert gc.isenabled()
     assert runs(engine)[-1].status == "failed"
     sync_elapor(engine, client_for(sim.base_url, page_size=20))
     assert_matches_truth(engine, sim.sim.truth())
