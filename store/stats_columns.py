@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine, select
 
-from store import data_version
+from store import data_version, heap
 from store.models import Agency, Category, Kecamatan
-from store.stats_read import LAYOUT, NAMES, NULL_TIME, VOCABS, read_rows
+from store.stats_read import LAYOUT, NAMES, NULL_TIME, VOCABS, read_rows, reorder
 
 __all__ = [
     "LAYOUT",
@@ -46,6 +46,10 @@ __all__ = [
 ]
 
 _DAY_US = 86_400_000_000
+# Bytes of open-row candidates kept per copy (closed_after): at a million complaints the
+# candidates of a recent moment take ~5 MB with their gathered columns; an old moment's, up to
+# ~70 MB each, which a web worker (300 MB target, issue 7) cannot keep several of.
+CANDIDATES_BUDGET = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -64,22 +68,33 @@ class Columns:
     # Held while `derived` changes (web threads share one copy); never while computing.
     guard: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
-    def remember(self, key: Any, build, keep: int | None = None, group: str = "") -> Any:
+    def remember(
+        self, key: Any, build, keep: int | None = None, group: str = "", budget: int | None = None
+    ) -> Any:
         """derived[key], built by `build()` on first use. With `keep`, at most that many keys
-        starting with `group` are kept (the oldest goes). Two threads may build the same key at
-        once; one result is kept."""
+        starting with `group` are kept (the oldest goes); with `budget`, their arrays take at
+        most that many bytes (a result larger than the budget is returned, not kept). Two
+        threads may build the same key at once; one result is kept."""
         with self.guard:
             found = self.derived.get(key)
         if found is not None:
             return found
         built = build()
+        size = built.nbytes if isinstance(built, np.ndarray) else 0
+        if budget is not None and size > budget:
+            return built
         with self.guard:
             found = self.derived.get(key)
             if found is not None:
                 return found
             if keep is not None:
                 same = [k for k in self.derived if isinstance(k, str) and k.startswith(group)]
-                for old in same[: max(0, len(same) - keep + 1)]:
+                drop = max(0, len(same) - keep + 1)
+                if budget is not None:
+                    held = [getattr(self.derived[k], "nbytes", 0) for k in same]
+                    while drop < len(same) and sum(held[drop:]) + size > budget:
+                        drop += 1
+                for old in same[:drop]:
                     self.derived.pop(old, None)
             self.derived[key] = built
             return built
@@ -111,16 +126,22 @@ class Columns:
         day = moment_us // _DAY_US
         positions = self.closed_after(moment_us)
         return self.remember(
-            f"closed_after:{day}:{name}", lambda: self.arrays[name][positions], 40, "closed_after:"
+            f"closed_after:{day}:{name}",
+            lambda: self.arrays[name][positions],
+            40,
+            "closed_after:",
+            CANDIDATES_BUDGET,
         )
 
     def _candidates(self, day: int) -> dict[str, np.ndarray]:
-        # Each day holds a few MB (positions and ~8 gathered columns): the newest few days stay.
+        # A recent day holds a few MB (positions and ~8 gathered columns); a day two years back
+        # holds most of the table, which the budget keeps out (the scan is then no dearer).
         positions = self.remember(
             f"closed_after:{day}",
             lambda: np.flatnonzero(self.arrays["closed"] > day * _DAY_US),
             40,
             "closed_after:",
+            CANDIDATES_BUDGET,
         )
         return {"positions": positions}
 
@@ -142,12 +163,14 @@ def _split_token(token: str) -> tuple[int, int, int]:
 
 
 def _by_day(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The rows in day order (a period is then one slice). Stable: within a day, as given."""
+    """The rows in day order (a period is then one slice). Stable: within a day, as given.
+    `arrays` is reordered in place (callers pass a dict of their own)."""
     day = arrays["day"]
     if day.size < 2 or bool(np.all(day[1:] >= day[:-1])):
         return arrays
     order = np.argsort(day, kind="stable")  # rows arrive nearly in day order: timsort is quick
-    return {name: column[order] for name, column in arrays.items()}
+    reorder(arrays, order)  # in place: the old columns go one by one
+    return arrays
 
 
 def _merge(old: Columns, new: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -176,6 +199,7 @@ def load(engine: Engine, token: str | None = None) -> Columns:
     with engine.connect() as conn:
         kec, cats, ags = _reference(conn)
         arrays = _by_day(read_rows(conn, "TRUE", {}, kec))
+    heap.give_back()  # the read's text and intermediate arrays: ~85 MB at a million rows
     return Columns(arrays, kec, cats, ags, _split_token(token)[0], token, {"whole": len(arrays["id"])})
 
 
@@ -210,6 +234,7 @@ def refresh(engine: Engine, old: Columns | None, token: str | None = None) -> Co
     if added["id"].size:
         arrays = _merge(Columns(arrays, kec, cats, ags, counter, token), added)
     loaded = {"changed": int(changed["id"].size), "added": int(added["id"].size)}
+    heap.give_back()  # _merge copied every column once
     return Columns(arrays, kec, cats, ags, counter, token, loaded)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, text
 
+from store import heap
 from store.vocab import CHANNELS, OUTCOMES, REPORT_TYPES, STATUSES
 
 NULL_TIME = np.iinfo(np.int64).max  # a missing moment compares as "after every moment"
@@ -165,13 +166,26 @@ def read_rows(
             break
         parts.append(_arrays_of(tuple(row), dialect))
         after = row[-1]
+        del row
+        if len(parts) > 1:
+            heap.give_back()  # the chunk's text (~11 MB), or the next chunk lands beside it
     if not parts:
         empty = ("", "", *([""] * len(TIMES) if dialect == "sqlite" else []), 0, None)
         return _arrays_of(empty, dialect)
-    arrays = {name: np.concatenate([p[name] for p in parts]) for name in NAMES}
+    # Column by column, each chunk's piece dropped once joined: the read peaks at the columns plus
+    # one column, not twice the columns (a web worker's peak memory is what the host must have).
+    arrays = {}
+    for name in NAMES:
+        arrays[name] = np.concatenate([p.pop(name) for p in parts])
+        heap.give_back()  # the pieces' pages, or the next column lands beside them
     ids = arrays["id"]
     if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
         # SQLite's group_concat keeps the subquery's order in practice, not by promise.
-        order = np.argsort(ids, kind="stable")
-        arrays = {name: column[order] for name, column in arrays.items()}
+        reorder(arrays, np.argsort(ids, kind="stable"))
     return arrays
+
+
+def reorder(arrays: dict[str, np.ndarray], order: np.ndarray) -> None:
+    """Every column taken in `order`, in place of the dict, one column at a time (peak memory)."""
+    for name in list(arrays):
+        arrays[name] = arrays[name][order]
