@@ -7,7 +7,7 @@ with executemany on parameters converted here, bypassing SQLAlchemy's per-row bi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from operator import itemgetter
 from typing import Any
 
@@ -138,12 +138,31 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     if text is not None:
         return text
     if value.tzinfo is UTC:
-        text = value.isoformat(" ", "microseconds")[:26]
+        # The day's text and the time of day's text, each made once: a sync's moments share
+        # a few hundred days and at most 86,400 whole seconds, and a lookup of each is ~4x
+        # sooner than datetime.isoformat (same text: "YYYY-MM-DD HH:MM:SS.ffffff").
+        day, clock = value.date(), value.time()
+        text = _DAY_TEXT.get(day)
+        if text is None:
+            text = _remember(_DAY_TEXT, day, day.isoformat() + " ")
+        part = _CLOCK_TEXT.get(clock)
+        if part is None:
+            part = _remember(_CLOCK_TEXT, clock, clock.isoformat("microseconds"), _CLOCK_TEXT_MAX)
+        text += part
     else:
         text = _naive_utc(value).isoformat(" ", "microseconds")
-    if len(_SQLITE_TEXT) >= _SQLITE_TEXT_MAX:
-        _SQLITE_TEXT.clear()
-    _SQLITE_TEXT[value] = text
+    return _remember(_SQLITE_TEXT, value, text)
+
+
+_DAY_TEXT: dict[date, str] = {}
+_CLOCK_TEXT: dict[time, str] = {}
+_CLOCK_TEXT_MAX = 100_000  # every whole second of a day fits
+
+
+def _remember(cache: dict, key: Any, text: str, most: int = _SQLITE_TEXT_MAX) -> str:
+    if len(cache) >= most:
+        cache.clear()
+    cache[key] = text
     return text
 
 
