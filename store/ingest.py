@@ -223,11 +223,18 @@ def _stored(
                 Complaint.source == source, Complaint.external_id.in_(ids)
             )
         )
-    elif conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql(f"{sql}({','.join('?' * len(ids))})", (source, *ids))
-    else:
-        rows = conn.exec_driver_sql(sql, (source, ids))
-    return {ext: (cid, status, updated) for ext, cid, status, updated in rows}
+        return {ext: (cid, status, updated) for ext, cid, status, updated in rows}
+    # The driver's own cursor, in the same transaction: its rows are plain tuples, read in C,
+    # where a SQLAlchemy result makes a Row per fetchone call (a third of this read's time).
+    cursor = conn.connection.cursor()
+    try:
+        if conn.dialect.name == "sqlite":
+            cursor.execute(f"{sql}({','.join('?' * len(ids))})", (source, *ids))
+        else:
+            cursor.execute(sql, (source, ids))
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+    finally:
+        cursor.close()
 
 
 def _upsert_chunk(conn, source, chunk, statements, cal, lookups, result) -> None:
