@@ -34,6 +34,7 @@ STATUS_TIME = {
     "selesai": "resolved_at",
     "ditutup": "closed_at",
 }
+_DATE_FIELDS = (*LIFECYCLE, "updated_at")
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _HISTORY_SLACK = timedelta(minutes=1)  # two clocks at the source may disagree by seconds
 
@@ -132,9 +133,9 @@ def flag(raw: dict, name: str, problems: list[Problem]) -> bool:
 def dates(raw: dict, problems: list[Problem]) -> dict[str, datetime | None]:
     """Every lifecycle timestamp and updated_at parsed (None when blank); each bad one a Problem."""
     out: dict[str, datetime | None] = {}
-    for name in (*LIFECYCLE, "updated_at"):
+    for name in _DATE_FIELDS:
         value = raw.get(name)
-        if is_blank(value):
+        if value is None or is_blank(value):  # most blanks are None: no call for them
             out[name] = None
             continue
         try:

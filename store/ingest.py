@@ -94,7 +94,7 @@ def _event_steps(
     # status_events as (at, from_status, to_status, note) tuples: the write path's form.
     history = record.history
     if history:
-        steps = [(c.at, c.status, c.note) for c in history]
+        steps = list(history)  # StatusChanges are (at, status, note) tuples
         for step in steps:
             if step[1] == "baru":
                 break
