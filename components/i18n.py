@@ -6,6 +6,7 @@ request being served, so layouts and callbacks of one visitor agree without a gl
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, timezone
 
 from babel.dates import format_date, format_datetime
@@ -322,14 +323,31 @@ def t(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+# Number formatting: Python's own, with Indonesian separators swapped in. Babel's format_decimal
+# (the reference: tests/unit/test_i18n_numbers.py compares the two) cost ~70 us a number, and a
+# Transparansi answer formats ~340 of them (25 ms of CPU a request).
+_SWAP = str.maketrans(",.", ".,")
+
+
+def _localised(text: str, lang: str) -> str:
+    return text.translate(_SWAP) if lang == "id" else text
+
+
 def fmt_int(n: float | None, lang: str) -> str:
-    return "–" if n is None else format_decimal(round(n), locale=_LOCALE[lang])
+    if n is None:
+        return "–"
+    if not math.isfinite(n):
+        return format_decimal(n, locale=_LOCALE[lang])
+    return _localised(f"{round(n):,}", lang)
 
 
 def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
     if x is None:
         return "–"
-    return format_decimal(round(x, digits), format=f"#,##0.{'0' * digits}", locale=_LOCALE[lang])
+    value = round(x, digits)
+    if not math.isfinite(value):
+        return format_decimal(value, format=f"#,##0.{'0' * digits}", locale=_LOCALE[lang])
+    return _localised(f"{value:,.{digits}f}", lang)
 
 
 def fmt_pct(x: float | None, lang: str, digits: int = 1) -> str:
