@@ -173,6 +173,7 @@ class Mix:
     callback: bool = True
     times: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
+    example: dict[str, str] = field(default_factory=dict)  # error -> the first one's message
     wall_s: float = 0.0
 
 
@@ -332,6 +333,8 @@ def run(mix: Mix, base: str, timeout_s: float) -> None:
                 error = f"timeout ({timeout_s:g} s)"
             except (requests.RequestException, ValueError) as exc:
                 error = type(exc).__name__
+                with lock:
+                    mix.example.setdefault(error, str(exc)[:200])
             with lock:
                 if error:
                     mix.errors[error] += 1
@@ -397,7 +400,10 @@ def report(title: str, mixes: list[Mix]) -> None:
             f"{repeat:>8}  {verdict}"
         )
         for error, n in mix.errors.most_common():
-            print(f"      error: {n} x {error}")
+            print(
+                f"      error: {n} x {error}"
+                + (f" (first: {mix.example[error]})" if error in mix.example else "")
+            )
 
 
 def report_memory(server: Gunicorn) -> None:
@@ -436,6 +442,9 @@ def one_pass(title: str, env: dict, tmp: Path, specs: dict, opts: dict, args, re
             print(f"  {mix.name}: {len(mix.bodies)} requests in {time.perf_counter() - t0:.1f} s", flush=True)
         report(title, mixes)
         report_memory(server)
+        if any(mix.errors for mix in mixes):  # what the server said about them
+            lines = [ln for ln in server.log_tail(400).splitlines() if "INFO" not in ln or "orker" in ln]
+            print("  gunicorn log (errors, worker starts and exits):\n    " + "\n    ".join(lines[-25:]))
     finally:
         server.stop()
 
