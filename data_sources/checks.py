@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from data_sources.dates import DateError, parse_datetime, show
@@ -181,9 +182,15 @@ def history(raw: dict, vocab: Vocabulary, problems: list[Problem]) -> list[Statu
         note = entry.get("note")
         if note is not None:
             note = _note(note) if type(note) is str else _note_of(note)
-        out.append(StatusChange(at, status, note))
-    out.sort(key=lambda s: s.at)
+        out.append(_new_change(StatusChange, (at, status, note)))
+    out.sort(key=_AT)
     return out
+
+
+# StatusChange(at, status, note) runs the NamedTuple's Python __new__; tuple.__new__ with the
+# three values makes the same object in one C call (~5 a record). The sort key likewise in C.
+_new_change = tuple.__new__
+_AT = itemgetter(0)
 
 
 def _note_of(value: object) -> str | None:
