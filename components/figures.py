@@ -124,28 +124,31 @@ def kecamatan_bars(frame: pd.DataFrame, lang: str, selected: tuple[str, ...] = (
     return figure([_hbars(df, colors, hover, customdata=custom)], lang, 460)
 
 
-def trend_lines(frame: pd.DataFrame, lang: str) -> Figure:
-    """Complaints received and resolved per day or week."""
-    if frame.empty or frame["complaints"].sum() == 0:
-        return empty(lang)
+def trend_traces(frame: pd.DataFrame, names: dict[str, str], **trace: Any) -> list[dict[str, Any]]:
+    """Complaints (solid) and resolved (dotted) lines per period; `trace` adds to both."""
     x = days(frame["period"])
-    lines = [
-        ("complaints", PRIMARY, "solid"),
-        ("resolved", GOOD, "dot"),
-    ]
-    data = [
+    return [
         {
             "type": "scatter",
             "x": x,
             "y": values(frame[col]),
-            "name": t(f"col.{col}", lang),
-            "mode": "lines",
+            "name": names[col],
             "line": {"color": color, "width": 2, "dash": dash},
+            **trace,
         }
-        for col, color, dash in lines
+        for col, color, dash in (("complaints", PRIMARY, "solid"), ("resolved", GOOD, "dot"))
     ]
+
+
+def trend_lines(frame: pd.DataFrame, lang: str) -> Figure:
+    """Complaints received and resolved per day or week."""
+    if frame.empty or frame["complaints"].sum() == 0:
+        return empty(lang)
+    names = {col: t(f"col.{col}", lang) for col in ("complaints", "resolved")}
     legend = {"orientation": "h", "y": 1.08, "x": 0}
-    return figure(data, lang, showlegend=True, legend=legend, hovermode="x unified")
+    return figure(
+        trend_traces(frame, names, mode="lines"), lang, showlegend=True, legend=legend, hovermode="x unified"
+    )
 
 
 def category_bars(frame: pd.DataFrame, lang: str, top: int = 12) -> Figure:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from components.figures import GOOD, MUTED, PRIMARY, Figure, days, empty, figure, values
+from components.figures import MUTED, PRIMARY, Figure, days, empty, figure, trend_traces
 from components.i18n import fmt_int, fmt_num, fmt_pct, t
 
 SUPPRESSED = "<3"  # the same mark as store.public.SUPPRESSED; components do not import the store
@@ -68,20 +68,8 @@ def public_trend_figure(frame: pd.DataFrame, lang: str) -> Figure:
     total = sum(v for v in frame["complaints"] if v is not None and not pd.isna(v))
     if frame.empty or (total == 0 and not frame["suppressed"].any()):
         return empty(lang)
-    x = days(frame["period"])
-    data = [
-        {
-            "type": "scatter",
-            "x": x,
-            "y": values(frame[col]),
-            "name": t(f"tr.series.{col}", lang),
-            "mode": "lines+markers",
-            "marker": {"size": 5},
-            "line": {"color": color, "width": 2, "dash": dash},
-            "connectgaps": False,
-        }
-        for col, color, dash in (("complaints", PRIMARY, "solid"), ("resolved", GOOD, "dot"))
-    ]
+    names = {col: t(f"tr.series.{col}", lang) for col in ("complaints", "resolved")}
+    data = trend_traces(frame, names, mode="lines+markers", marker={"size": 5}, connectgaps=False)
     small = frame[frame["suppressed"]]
     if not small.empty:
         data.append(
