@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from store import queries
 from store.filters import Filter
+from store.frames import breakdown_frame
 from store.queries import RESOLUTION_BINS, _labels, _pct, _quantiles, backlog_moment
 from store.stats_columns import NULL_TIME, VOCABS, Columns, current
 from store.vocab import AGE_BANDS, RESOLVED_OUTCOME, STATUSES
@@ -280,7 +281,7 @@ def breakdown(
     frame = pd.DataFrame({"key": [keys[g] for g in have], **{k: v[have] for k, v in period.items()}})
     have = np.flatnonzero(backlog["open"])
     blog = pd.DataFrame({"key": [keys[g] for g in have], **{k: v[have] for k, v in backlog.items()}})
-    return queries.breakdown_frame(frame, blog, q, _labels(engine, by, lang), queries._codes(engine, by))
+    return breakdown_frame(frame, blog, q, _labels(engine, by, lang), queries._codes(engine, by))
 
 
 def trend(engine: Engine, f: Filter, freq: str = "D") -> pd.DataFrame:
