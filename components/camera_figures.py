@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from components import figures
 from components.camera_tiles import STATUS_COLORS
 from components.figures import TEMPLATE, Figure, values
 from components.i18n import WIB, plotly_separators, t
@@ -68,10 +69,9 @@ def uptime_figure(days: pd.DataFrame, lang: str) -> Figure:
         "#2e7d32" if p is not None and p >= 95 else "#ef6c00" if p is not None and p >= 80 else "#c62828"
         for p in pct
     ]
-    day_text = pd.to_datetime(days["day"]).dt.strftime("%Y-%m-%d").tolist()
     bars = {
         "type": "bar",
-        "x": day_text,
+        "x": figures.days(pd.to_datetime(days["day"])),
         "y": pct,
         "marker": {"color": colors},
         "name": t("kam.uptime_pct", lang),

@@ -73,10 +73,8 @@ def figure(data: list[dict[str, Any]], lang: str, height: int = 320, **extra: An
     return {"data": data, "layout": layout(lang, height, **extra)}
 
 
-def values(column: pd.Series | list) -> list:
+def values(column: pd.Series) -> list:
     """A column as a JSON-ready list (Python numbers; NaN and None as null)."""
-    if isinstance(column, list):
-        return column
     return [None if v is None or v != v else v for v in column.tolist()]
 
 
