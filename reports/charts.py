@@ -58,34 +58,17 @@ def report_charts(content: ReportContent) -> list[Chart]:
     style below updates (and checks every property on the way, which a report can afford).
     """
     lang = content.req.lang
-    charts = [
-        Chart("trend", t("rep.chart.trend", lang), go.Figure(figures.trend_lines(content.trend, lang)), 330)
-    ]
+
+    def chart(key: str, built: dict, height_px: int) -> Chart:
+        return Chart(key, t(f"rep.chart.{key}", lang), go.Figure(built), height_px)
+
+    charts = [chart("trend", figures.trend_lines(content.trend, lang), 330)]
     if content.req.scope_kind != "kecamatan":
-        charts.append(
-            Chart(
-                "kecamatan",
-                t("rep.chart.kecamatan", lang),
-                go.Figure(figures.kecamatan_bars(content.by_kecamatan, lang)),
-                460,
-            )
-        )
+        charts.append(chart("kecamatan", figures.kecamatan_bars(content.by_kecamatan, lang), 460))
     charts += [
-        Chart(
-            "category",
-            t("rep.chart.category", lang),
-            go.Figure(figures.category_bars(content.by_category, lang)),
-            330,
-        ),
-        Chart(
-            "outcome",
-            t("rep.chart.outcome", lang),
-            go.Figure(figures.outcome_donut(content.outcomes, lang)),
-            250,
-        ),
-        Chart(
-            "funnel", t("rep.chart.funnel", lang), go.Figure(figures.funnel_chart(content.funnel, lang)), 250
-        ),
+        chart("category", figures.category_bars(content.by_category, lang), 330),
+        chart("outcome", figures.outcome_donut(content.outcomes, lang), 250),
+        chart("funnel", figures.funnel_chart(content.funnel, lang), 250),
     ]
     for chart in charts:
         _print_style(chart.figure, chart.height_px)
