@@ -68,18 +68,13 @@ def breakdown_frame(
             100.0 * columns["sla_met"] / np.where(evaluated > 0, evaluated, np.nan), 2
         )
     raw = list(index)
-    columns["name"] = [str(labels.get(k, k if k is not None else "Tidak diketahui")) for k in raw]
-    keys = [codes.get(k, k) for k in raw] if codes else raw
-    columns["key"] = ["tidak_diketahui" if k is None else str(k) for k in keys]
-    order = sorted(range(n), key=lambda i: (-columns["complaints"][i], columns["key"][i]))
-    return pd.DataFrame(
-        {
-            name: [columns[name][i] for i in order]
-            if isinstance(columns[name], list)
-            else columns[name][np.array(order, dtype=np.int64)]
-            for name in BREAKDOWN_COLUMNS
-        }
+    columns["name"] = np.array(
+        [str(labels.get(k, k if k is not None else "Tidak diketahui")) for k in raw], dtype=object
     )
+    keys = [codes.get(k, k) for k in raw] if codes else raw
+    columns["key"] = np.array(["tidak_diketahui" if k is None else str(k) for k in keys], dtype=object)
+    order = sorted(range(n), key=lambda i: (-columns["complaints"][i], columns["key"][i]))
+    return pd.DataFrame({name: columns[name][order] for name in BREAKDOWN_COLUMNS})
 
 
 _PERIOD_COUNTS = ("complaints", "resolved", "sla_evaluated", "sla_met")
