@@ -157,14 +157,13 @@ def api_pass(engine, client, bodies, clock: Clock, prefix: str) -> dict:
             with clock.stage(f"{prefix}parse"):
                 page = parse_page(client, body, latest)
             # jobs.sync_elapor.commit_batch, its two halves timed apart
-            with clock.stage(f"{prefix}validate"), gc_paused():
+            with clock.stage(f"{prefix}validate"):
                 records, rejections = [], list(page.rejected)
                 for raw in page.items:
                     result = validate(raw, "elapor", ctx)
                     (rejections if isinstance(result, Rejection) else records).append(result)
             with clock.stage(f"{prefix}upsert"):
-                with gc_paused():
-                    res, _ = write_batch(engine, records, rejections)
+                res, _ = write_batch(engine, records, rejections)
                 if page.page_max_updated_at is not None:
                     advance_watermark(engine, "elapor", page.page_max_updated_at)
                 n_items, n_rejected, n_quarantined = len(page.items), len(page.rejected), len(rejections)
