@@ -56,12 +56,12 @@ from store.ingest import (
     _code_ids,
     _default_calendar,
     _row,
-    advance_watermark,
     load_normalize_context,
     write_batch,
 )
 from store.migrate import upgrade
 from store.models import Complaint
+from store.watermarks import advance_watermark
 
 TOKEN = "bench-token"
 TARGET = 30_000  # complaints per second, issue 3

@@ -20,8 +20,9 @@ from sqlalchemy import Engine
 from data_sources.http import FeedError
 from data_sources.records import ComplaintRecord, Rejection, gc_paused
 from data_sources.validate import NormalizeContext, validate
-from store.ingest import advance_watermark, get_watermark, load_normalize_context, write_batch
+from store.ingest import load_normalize_context, write_batch
 from store.runs import finish_run, start_run, sync_job_id
+from store.watermarks import advance_watermark, get_watermark
 
 log = logging.getLogger("jobs.sync")
 

@@ -102,7 +102,7 @@ def source_status(
 
 def _watermarks(engine: Engine, sources: list[str]) -> dict[str, datetime | None]:
     # sync_state belongs to the ingest side; read it through its own function.
-    from store.ingest import get_watermark
+    from store.watermarks import get_watermark
 
     return {s: get_watermark(engine, s) for s in sources}
 

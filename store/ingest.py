@@ -1,4 +1,5 @@
-"""Write side of ingestion: complaint upserts with their status events, quarantine, watermarks.
+"""Write side of ingestion: complaint upserts with their status events, and write_batch, which
+commits a page's records and its quarantined rejections (store/quarantine.py) together.
 
 Everything here is idempotent and conditional, so a re-delivered page, a second runner or a
 re-imported file changes nothing:
@@ -10,7 +11,7 @@ re-imported file changes nothing:
 - status events are inserted with ON CONFLICT DO NOTHING on (complaint_id, to_status, at);
 - the quarantine keeps one row per rejected record (its external id, else a content hash),
   updated with the latest reason; a record later accepted leaves the quarantine;
-- a watermark only moves forward.
+- a watermark only moves forward (store/watermarks.py).
 Counts (inserted / updated / unchanged) are exact on SQLite and PostgreSQL: a second read tells
 which rows now hold what was sent; a key stored at the first read was updated, the others were
 inserted.
@@ -18,11 +19,9 @@ inserted.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -35,10 +34,10 @@ from data_sources.validate import NormalizeContext
 from store.bulk_upsert import RECORD_COLUMNS, UPSERT_COLUMNS, UpsertStatements
 from store.calendar import WorkCalendar
 from store.data_version import bump, reserve
-from store.db import dialect_insert
 from store.derive import derived_values
 from store.models import Agency, Category, Complaint, Kecamatan, Kelurahan, RejectedRecord
-from store.models_ingest import AgencyAlias, CategoryAlias, SyncState
+from store.models_ingest import AgencyAlias, CategoryAlias
+from store.quarantine import quarantine_records
 from store.vocab import STATUSES, UNKNOWN_CODE
 
 CHUNK = 1000  # records per round: one indexed read of their stored versions, one executemany
@@ -322,65 +321,6 @@ def upsert_complaints(
         return result
 
 
-# -------------------------------------------------------------------- quarantine ----
-
-
-def record_key(rejection: Rejection) -> str:
-    """The quarantine key of a rejection: its external id, else a hash of its payload."""
-    if rejection.external_id:
-        return rejection.external_id
-    body = json.dumps(rejection.payload, sort_keys=True, default=str, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def quarantine_records(
-    conn: Connection, rejections: Sequence[Rejection], job_run_id: int | None = None,
-    now: datetime | None = None,
-) -> int:  # fmt: skip
-    """quarantine inside the caller's transaction (see there)."""
-    from data_sources.privacy import safe_payload, scrub
-
-    received = now or datetime.now(UTC)
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for rej in rejections:
-        key = record_key(rej)
-        payload = None if rej.payload is None else safe_payload(rej.payload)
-        rows[(rej.source, key)] = {
-            "source": rej.source,
-            "record_key": key,
-            "external_id": rej.external_id[:64] if rej.external_id else None,
-            "received_at": received,
-            "field": rej.field[:64] if rej.field else None,
-            # A reason may quote the offending value: it is scrubbed like any free text.
-            "reason": scrub(rej.reason) or "rejected",
-            "payload": None if payload is None else json.dumps(payload, ensure_ascii=False, default=str),
-            "job_run_id": job_run_id,
-        }
-    if not rows:
-        return 0
-    stmt = dialect_insert(conn, RejectedRecord.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["source", "record_key"],
-        set_={c: stmt.excluded[c] for c in ("external_id", "received_at", "field", "reason", "payload",
-                                            "job_run_id")},
-    )  # fmt: skip
-    values = list(rows.values())
-    for start in range(0, len(values), CHUNK):
-        conn.execute(stmt, values[start : start + CHUNK])
-    return len(values)
-
-
-def quarantine(engine: Engine, rejections: Sequence[Rejection], job_run_id: int | None = None) -> int:
-    """Store rejected records with their reasons, one row per record; returns how many were stored.
-
-    The same record delivered again (same source and external id, or same content without an
-    id) updates its row with the latest reason instead of adding one. Payloads are stored with
-    reporter fields dropped and contact details in text replaced.
-    """
-    with engine.begin() as conn:
-        return quarantine_records(conn, rejections, job_run_id)
-
-
 def write_batch(
     engine: Engine,
     records: Sequence[ComplaintRecord],
@@ -398,39 +338,6 @@ def write_batch(
             # Last in the transaction: the new figures and the new cache version commit together.
             bump(conn)
         return result, quarantined
-
-
-# -------------------------------------------------------------------- watermarks ----
-
-
-def get_watermark(engine: Engine, source: str) -> datetime | None:
-    """How far the sync of `source` has committed, or None before its first sync."""
-    with engine.connect() as conn:
-        return conn.execute(select(SyncState.watermark).where(SyncState.source == source)).scalar()
-
-
-def advance_watermark(engine: Engine, source: str, value: datetime) -> None:
-    """Move the watermark of `source` to `value` if that is later than the stored one (never back)."""
-    if value.tzinfo is None:
-        raise ValueError("advance_watermark: value must be timezone-aware")
-    table = SyncState.__table__
-    with engine.begin() as conn:
-        stmt = dialect_insert(conn, table).values(
-            source=source, watermark=value, updated_at=datetime.now(UTC)
-        )
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["source"],
-                set_={"watermark": stmt.excluded.watermark, "updated_at": stmt.excluded.updated_at},
-                where=table.c.watermark.is_(None) | (stmt.excluded.watermark > table.c.watermark),
-            )
-        )
-
-
-def reset_watermark(engine: Engine, source: str) -> None:
-    """Forget the watermark of `source`: its next sync reads everything again (idempotently)."""
-    with engine.begin() as conn:
-        conn.execute(delete(SyncState).where(SyncState.source == source))
 
 
 # ------------------------------------------------------------- normalise context ----

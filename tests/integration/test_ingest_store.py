@@ -12,18 +12,16 @@ from sqlalchemy import func, insert, select, text
 from data_sources.records import ComplaintRecord, Rejection, StatusChange
 from data_sources.validate import NormalizeContext, validate
 from store.ingest import (
-    advance_watermark,
-    get_watermark,
     load_normalize_context,
-    quarantine,
-    reset_watermark,
     status_events,
     upsert_complaints,
     write_batch,
 )
 from store.models import Agency, Category, Complaint, ComplaintEvent, RejectedRecord
 from store.models_ingest import CategoryAlias
+from store.quarantine import quarantine
 from store.queries import kpis
+from store.watermarks import advance_watermark, get_watermark, reset_watermark
 from tests.conftest import is_postgres
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB

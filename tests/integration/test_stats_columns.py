@@ -127,7 +127,7 @@ def test_a_writer_that_does_not_stamp_triggers_a_whole_read(engine):
 def test_a_sync_that_finds_nothing_keeps_the_rows(engine):
     write_batch(engine, [record(i) for i in range(5)], [])
     first = stats_columns.current(engine)
-    from store.ingest import advance_watermark
+    from store.watermarks import advance_watermark
 
     advance_watermark(engine, "elapor", T0 + timedelta(days=1))  # the token moves, the data does not
     again = stats_columns.current(engine)

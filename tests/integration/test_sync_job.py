@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from data_sources.elapor import ElaporClient
 from demo.elapor_sim import running
 from jobs.sync_elapor import STOPPED, sync_elapor
-from store.ingest import get_watermark
 from store.models import Complaint, ComplaintEvent, JobRun, RejectedRecord
+from store.watermarks import get_watermark
 
 TOKEN = "test-token"
 SOURCE = "elapor"
